@@ -1,0 +1,36 @@
+"""Installs the CIFAR-10 script suite: its modules and console commands."""
+
+from setuptools import setup
+
+setup(
+    name='cifar10-tutorial',
+    version='1.0.0',
+    description=('The classic TensorFlow CIFAR-10 tutorial (input queues, '
+                 'model, single- and multi-tower training, evaluation) in '
+                 'tf.compat.v1 graph mode.'),
+    long_description=open('README.md').read(),
+    long_description_content_type='text/markdown',
+    license='Apache-2.0',
+    python_requires='>=3.10',
+    py_modules=[
+        'cifar10_input',
+        'cifar10',
+        'cifar10_train',
+        'cifar10_eval',
+    ],
+    install_requires=[
+        'tensorflow>=2.16,<3',
+        'tensorboard>=2.16,<3',
+        'numpy',
+        'six',
+    ],
+    extras_require={
+        'test': ['pytest>=7'],
+    },
+    entry_points={
+        'console_scripts': [
+            'cifar10-train=cifar10_train:run',
+            'cifar10-eval=cifar10_eval:run',
+        ],
+    },
+)

@@ -1,0 +1,210 @@
+"""The input pipeline: record decoding, preprocessing, data checks."""
+
+import os
+
+from absl.testing import flagsaver
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import cifar10_input
+from conftest import records_labels
+
+
+def _known_records(num):
+  """Records whose every byte is known: label i % 10, distinct pixels."""
+  rng = np.random.default_rng(123)
+  labels = np.arange(num) % 10
+  images = rng.integers(0, 256, size=(num, 32, 32, 3), dtype=np.uint8)
+  return labels, images
+
+
+def _decode_all(path, num):
+  with tf.Graph().as_default():
+    queue = tf.compat.v1.train.string_input_producer([path], shuffle=False,
+                                                     num_epochs=1)
+    record = cifar10_input.read_cifar10(queue)
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.local_variables_initializer())
+      coord = tf.train.Coordinator()
+      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
+      out = [sess.run([record.label, record.uint8image]) for _ in range(num)]
+      coord.request_stop()
+      coord.join(threads)
+  return out
+
+
+def test_read_cifar10_decodes_label_and_every_pixel(tmp_path):
+  labels, images = _known_records(5)
+  path = str(tmp_path / 'data_batch_1.bin')
+  # Written by hand here (not with write_records) so the layout is checked
+  # against the format itself: label byte, then R, G and B planes row-major.
+  with open(path, 'wb') as f:
+    for label, image in zip(labels, images):
+      f.write(bytes([label]))
+      for channel in range(3):
+        f.write(image[:, :, channel].tobytes())
+  assert os.path.getsize(path) == 5 * 3073
+
+  decoded = _decode_all(path, 5)
+  for (label, image), want_label, want_image in zip(decoded, labels, images):
+    assert label.dtype == np.int32 and label.shape == (1,)
+    assert label[0] == want_label
+    assert image.dtype == np.uint8 and image.shape == (32, 32, 3)
+    np.testing.assert_array_equal(image, want_image)
+
+
+def test_write_records_matches_the_binary_format(tmp_path):
+  labels, images = _known_records(3)
+  path = str(tmp_path / 'x.bin')
+  cifar10_input.write_records(path, labels, images)
+  raw = np.fromfile(path, dtype=np.uint8).reshape(3, 3073)
+  np.testing.assert_array_equal(raw[:, 0], labels)
+  np.testing.assert_array_equal(raw[1, 1:1025], images[1, :, :, 0].ravel())
+  np.testing.assert_array_equal(raw[1, 2049:], images[1, :, :, 2].ravel())
+
+
+def _numpy_eval_image(image):
+  crop = image[4:28, 4:28, :].astype(np.float64)
+  adjusted_stddev = max(crop.std(), 1.0 / np.sqrt(crop.size))
+  return (crop - crop.mean()) / adjusted_stddev
+
+
+def test_eval_image_is_standardized_central_crop(tmp_path):
+  labels, images = _known_records(20)
+  data_dir = str(tmp_path)
+  cifar10_input.write_records(os.path.join(data_dir, 'test_batch.bin'),
+                              labels, images)
+  with tf.Graph().as_default():
+    batch_images, batch_labels = cifar10_input.inputs(
+        eval_data=True, data_dir=data_dir, batch_size=8, num_epochs=1)
+    assert batch_images.dtype == tf.float32
+    assert batch_images.shape.as_list()[1:] == [24, 24, 3]
+    got_images, got_labels = [], []
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.local_variables_initializer())
+      coord = tf.train.Coordinator()
+      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
+      try:
+        while True:
+          x, y = sess.run([batch_images, batch_labels])
+          got_images.append(x)
+          got_labels.append(y)
+      except tf.errors.OutOfRangeError:
+        pass
+      coord.request_stop()
+      coord.join(threads)
+  got_images = np.concatenate(got_images)
+  got_labels = np.concatenate(got_labels)
+  # One pass, in file order, the final batch smaller (20 = 8 + 8 + 4).
+  assert [len(y) for y in [got_labels]] == [20]
+  np.testing.assert_array_equal(got_labels, labels)
+  for got, image in zip(got_images, images):
+    np.testing.assert_allclose(got, _numpy_eval_image(image), rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys):
+  with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
+                           num_preprocess_threads=2):
+    with tf.Graph().as_default():
+      images, labels = cifar10_input.distorted_inputs(small_data_dir, 16)
+      tags = [t.op.name for t in
+              tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.SUMMARIES)]
+      with tf.compat.v1.train.MonitoredSession() as sess:
+        x, y = sess.run([images, labels])
+  assert 'Filling queue with 100 CIFAR images' in capsys.readouterr().out
+  assert x.shape == (16, 24, 24, 3) and x.dtype == np.float32
+  assert y.shape == (16,) and y.dtype == np.int32
+  assert set(y) <= set(range(10))
+  # Each distorted image is standardized: zero mean, unit spread.
+  np.testing.assert_allclose(x.mean(axis=(1, 2, 3)), 0.0, atol=1e-4)
+  np.testing.assert_allclose(x.std(axis=(1, 2, 3)), 1.0, atol=1e-3)
+  assert any(t.endswith('images') for t in tags)
+
+
+def test_training_queue_holds_the_tutorial_20000_examples():
+  with tf.Graph().as_default():
+    # Build only the batching stage on a constant example.
+    with flagsaver.flagsaver(num_preprocess_threads=16):
+      cifar10_input._generate_image_and_label_batch(
+          tf.zeros([24, 24, 3]), tf.zeros([1], tf.int32),
+          min_queue_examples=int(50000 * 0.4), batch_size=128, shuffle=True)
+    queue = [op for op in tf.compat.v1.get_default_graph().get_operations()
+             if op.type == 'RandomShuffleQueueV2'][0]
+    assert queue.get_attr('min_after_dequeue') == 20000
+    assert queue.get_attr('capacity') == 20000 + 3 * 128
+    runners = tf.compat.v1.get_collection(
+        tf.compat.v1.GraphKeys.QUEUE_RUNNERS)
+    assert len(runners[-1].enqueue_ops) == 16
+
+
+def test_fake_data_is_deterministic_and_in_its_own_folder(tmp_path):
+  a = cifar10_input.write_fake_data(str(tmp_path / 'a'), seed=3,
+                                    train_records_per_file=40,
+                                    test_records=50)
+  b = cifar10_input.write_fake_data(str(tmp_path / 'b'), seed=3,
+                                    train_records_per_file=40,
+                                    test_records=50)
+  for name in cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES:
+    with open(os.path.join(a, name), 'rb') as fa, \
+        open(os.path.join(b, name), 'rb') as fb:
+      assert fa.read() == fb.read()
+  assert os.path.getsize(os.path.join(a, 'data_batch_1.bin')) == 40 * 3073
+  assert os.path.getsize(os.path.join(a, 'test_batch.bin')) == 50 * 3073
+  assert cifar10_input.check_data_files(
+      cifar10_input.data_files(a, eval_data=True)) == 50
+  assert cifar10_input.read_class_names(a)[9] == 'truck'
+  # The training and test files are different draws.
+  assert not np.array_equal(records_labels(os.path.join(a, 'data_batch_1.bin')),
+                            records_labels(os.path.join(a, 'test_batch.bin'))[:40])
+
+
+# Bad data stops with one clear line naming the file and the fix.
+
+def _copy_small(small_data_dir, dest):
+  os.makedirs(dest)
+  for name in os.listdir(small_data_dir):
+    with open(os.path.join(small_data_dir, name), 'rb') as f:
+      data = f.read()
+    with open(os.path.join(dest, name), 'wb') as f:
+      f.write(data)
+  return dest
+
+
+def test_missing_file_is_named(small_data_dir, tmp_path):
+  data_dir = _copy_small(small_data_dir, str(tmp_path / 'd'))
+  os.remove(os.path.join(data_dir, 'data_batch_3.bin'))
+  with pytest.raises(cifar10_input.DataError,
+                     match=r'data_batch_3.bin is missing from .*download'):
+    cifar10_input.check_data_files(cifar10_input.data_files(data_dir))
+
+
+def test_empty_data_dir_is_named(tmp_path):
+  missing = str(tmp_path / 'cifar-10-batches-bin')
+  with pytest.raises(cifar10_input.DataError,
+                     match=r'no CIFAR-10 data in .*cifar-10-batches-bin'):
+    cifar10_input.check_data_files(cifar10_input.data_files(missing))
+
+
+def test_truncated_file_is_named(small_data_dir, tmp_path):
+  data_dir = _copy_small(small_data_dir, str(tmp_path / 'd'))
+  path = os.path.join(data_dir, 'data_batch_2.bin')
+  with open(path, 'r+b') as f:
+    f.truncate(os.path.getsize(path) - 1000)
+  with pytest.raises(cifar10_input.DataError,
+                     match=r'data_batch_2.bin is 920,900 bytes, not a '
+                     r'non-zero multiple of 3,073'):
+    cifar10_input.check_data_files(cifar10_input.data_files(data_dir))
+
+
+def test_label_out_of_range_is_named(small_data_dir, tmp_path):
+  data_dir = _copy_small(small_data_dir, str(tmp_path / 'd'))
+  path = os.path.join(data_dir, 'test_batch.bin')
+  with open(path, 'r+b') as f:
+    f.seek(17 * 3073)
+    f.write(bytes([10]))
+  with pytest.raises(cifar10_input.DataError,
+                     match=r'test_batch.bin: record 17 has label 10, '
+                     r'outside 0..9'):
+    cifar10_input.inputs(True, data_dir, 8)

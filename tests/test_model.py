@@ -1,0 +1,193 @@
+"""The model of cifar10.py: variables, losses, schedule, averages, summaries."""
+
+from absl.testing import flagsaver
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import cifar10
+
+EXPECTED_VARIABLES = {
+    'conv1/weights': [5, 5, 3, 64],
+    'conv1/biases': [64],
+    'conv2/weights': [5, 5, 64, 64],
+    'conv2/biases': [64],
+    'local3/weights': [2304, 384],
+    'local3/biases': [384],
+    'local4/weights': [384, 192],
+    'local4/biases': [192],
+    'softmax_linear/weights': [192, 10],
+    'softmax_linear/biases': [10],
+}
+LAYERS = ('conv1', 'conv2', 'local3', 'local4', 'softmax_linear')
+
+
+def _build(batch=4, use_fp16=False):
+  with flagsaver.flagsaver(use_fp16=use_fp16):
+    dtype = tf.float16 if use_fp16 else tf.float32
+    images = tf.compat.v1.placeholder(dtype, [batch, 24, 24, 3])
+    labels = tf.compat.v1.placeholder(tf.int32, [batch])
+    logits = cifar10.inference(images)
+    total_loss = cifar10.loss(logits, labels)
+  return images, labels, logits, total_loss
+
+
+def _feed(images, labels, seed=0):
+  rng = np.random.default_rng(seed)
+  batch = images.shape.as_list()[0]
+  return {images: rng.normal(size=images.shape.as_list()),
+          labels: rng.integers(0, 10, size=batch)}
+
+
+def test_variables_have_tutorial_names_and_shapes():
+  with tf.Graph().as_default():
+    _, _, logits, _ = _build()
+    assert logits.shape.as_list() == [4, 10]
+    found = {v.op.name: v.shape.as_list()
+             for v in tf.compat.v1.trainable_variables()}
+  assert found == EXPECTED_VARIABLES
+
+
+def test_model_has_1068298_parameters():
+  with tf.Graph().as_default():
+    _build()
+    count = sum(int(np.prod(v.shape.as_list()))
+                for v in tf.compat.v1.trainable_variables())
+  assert count == 1068298
+
+
+def test_variables_are_pinned_to_cpu():
+  with tf.Graph().as_default():
+    _build()
+    for var in tf.compat.v1.trainable_variables():
+      assert var.device.lower().endswith('cpu:0'), var.op.name
+
+
+def test_initial_values_follow_the_tutorial():
+  with tf.Graph().as_default():
+    _build()
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      values = {v.op.name: sess.run(v)
+                for v in tf.compat.v1.trainable_variables()}
+  for layer, bias in [('conv1', 0.0), ('conv2', 0.1), ('local3', 0.1),
+                      ('local4', 0.1), ('softmax_linear', 0.0)]:
+    np.testing.assert_array_equal(values[layer + '/biases'], np.float32(bias))
+  for layer, stddev in [('conv2', 5e-2), ('local3', 0.04),
+                        ('softmax_linear', 1 / 192.0)]:
+    w = values[layer + '/weights']
+    # Truncated at two standard deviations; the spread is 0.88 of stddev.
+    assert np.abs(w).max() <= 2 * stddev
+    assert 0.8 * stddev < w.std() < 0.95 * stddev
+
+
+def test_weight_decay_only_on_local3_and_local4():
+  with tf.Graph().as_default():
+    _build()
+    names = sorted(t.op.name for t in tf.compat.v1.get_collection('losses'))
+  assert names == ['cross_entropy', 'local3/weight_loss', 'local4/weight_loss']
+
+
+def test_total_loss_is_cross_entropy_plus_weight_decay():
+  with tf.Graph().as_default():
+    images, labels, logits, total_loss = _build()
+    variables = {v.op.name: v for v in tf.compat.v1.trainable_variables()}
+    w3, w4 = variables['local3/weights'], variables['local4/weights']
+    feed = _feed(images, labels)
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      total, z, v3, v4 = sess.run([total_loss, logits, w3, w4], feed)
+  z = z.astype(np.float64)
+  log_softmax = z - z.max(axis=1, keepdims=True)
+  log_softmax -= np.log(np.exp(log_softmax).sum(axis=1, keepdims=True))
+  cross_entropy = -log_softmax[np.arange(4), feed[labels]].mean()
+  decay = 0.004 * (v3.astype(np.float64) ** 2).sum() / 2
+  decay += 0.004 * (v4.astype(np.float64) ** 2).sum() / 2
+  assert total == pytest.approx(cross_entropy + decay, rel=1e-5)
+  # The tutorial's first logged loss: 2.30 of cross entropy plus ~2.37 decay.
+  assert total == pytest.approx(4.67, abs=0.05)
+
+
+def _lr_at(step):
+  with tf.Graph().as_default():
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    lr = cifar10.learning_rate(global_step)
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      sess.run(global_step.assign(step))
+      return sess.run(lr)
+
+
+def test_learning_rate_decays_tenfold_every_350_epochs():
+  decay_steps = int(50000 / 128 * 350)
+  assert decay_steps == 136718
+  assert _lr_at(0) == pytest.approx(0.1)
+  assert _lr_at(decay_steps - 1) == pytest.approx(0.1)
+  assert _lr_at(decay_steps) == pytest.approx(0.01)
+  assert _lr_at(2 * decay_steps) == pytest.approx(0.001)
+
+
+def test_train_keeps_one_moving_average_per_variable_and_steps_once():
+  with tf.Graph().as_default():
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    images, labels, _, total_loss = _build()
+    train_op = cifar10.train(total_loss, global_step)
+    trainable = {v.op.name for v in tf.compat.v1.trainable_variables()}
+    shadows = {v.op.name for v in tf.compat.v1.global_variables()
+               if v.op.name.endswith('/ExponentialMovingAverage')
+               and v.op.name[:-len('/ExponentialMovingAverage')] in trainable}
+    assert shadows == {name + '/ExponentialMovingAverage'
+                       for name in trainable}
+    variables = {v.op.name: v for v in tf.compat.v1.global_variables()}
+    w = variables['softmax_linear/biases']
+    shadow = variables['softmax_linear/biases/ExponentialMovingAverage']
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      sess.run(train_op, _feed(images, labels))
+      step, w_value, shadow_value = sess.run([global_step, w, shadow])
+  assert step == 1
+  # After one step the shadow moved (decay min(0.9999, 2/11)) toward w.
+  np.testing.assert_allclose(shadow_value, (1 - 2 / 11.) * w_value, rtol=1e-4,
+                             atol=1e-7)
+
+
+def test_summary_tags_follow_the_tutorial(small_data_dir):
+  with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
+                           num_preprocess_threads=2, batch_size=8):
+    with tf.Graph().as_default():
+      global_step = tf.compat.v1.train.get_or_create_global_step()
+      images, labels = cifar10.cifar10_input.distorted_inputs(
+          small_data_dir, 8)
+      total_loss = cifar10.loss(cifar10.inference(images), labels)
+      train_op = cifar10.train(total_loss, global_step)
+      summary_op = tf.compat.v1.summary.merge_all()
+      with tf.compat.v1.train.MonitoredSession() as sess:
+        _, serialized = sess.run([train_op, summary_op])
+  summary = tf.compat.v1.Summary.FromString(serialized)
+  tags = {v.tag for v in summary.value}
+  expected = {'learning_rate', 'total_loss', 'total_loss (raw)',
+              'cross_entropy', 'cross_entropy (raw)',
+              'local3/weight_loss', 'local3/weight_loss (raw)',
+              'local4/weight_loss', 'local4/weight_loss (raw)'}
+  for layer in LAYERS:
+    expected |= {layer + '/activations', layer + '/sparsity',
+                 layer + '/weights', layer + '/biases',
+                 layer + '/weights/gradients', layer + '/biases/gradients'}
+  assert expected <= tags
+  assert any(t.startswith('images/image') for t in tags)
+
+
+def test_use_fp16_builds_a_float16_model():
+  with tf.Graph().as_default():
+    images, labels, logits, total_loss = _build(use_fp16=True)
+    with flagsaver.flagsaver(use_fp16=True):
+      global_step = tf.compat.v1.train.get_or_create_global_step()
+      train_op = cifar10.train(total_loss, global_step)
+    for var in tf.compat.v1.trainable_variables():
+      assert var.dtype.base_dtype == tf.float16, var.op.name
+    assert logits.dtype == tf.float16
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      losses = [sess.run([train_op, total_loss], _feed(images, labels, s))[1]
+                for s in range(5)]
+  assert all(np.isfinite(losses))
