@@ -365,7 +365,7 @@ def loss(logits, labels):
   return tf.add_n(tf.compat.v1.get_collection('losses'), name='total_loss')
 
 
-def _add_loss_summaries(total_loss):
+def _add_loss_summaries(total_loss, scope=None):
   """Add summaries for losses in CIFAR-10 model.
 
   Generates moving average for all losses and associated summaries for
@@ -373,12 +373,14 @@ def _add_loss_summaries(total_loss):
 
   Args:
     total_loss: Total loss from loss().
+    scope: Only the losses made under this name scope (a tower's); all if
+      None.
   Returns:
     loss_averages_op: op for generating moving averages of losses.
   """
   # Compute the moving average of all individual losses and the total loss.
   loss_averages = tf.compat.v1.train.ExponentialMovingAverage(0.9, name='avg')
-  losses = tf.compat.v1.get_collection('losses')
+  losses = tf.compat.v1.get_collection('losses', scope)
   loss_averages_op = loss_averages.apply(losses + [total_loss])
 
   # Attach a scalar summary to all individual losses and the total loss; do the
@@ -386,7 +388,12 @@ def _add_loss_summaries(total_loss):
   for l in losses + [total_loss]:
     # Name each loss as '(raw)' and name the moving average version of the loss
     # as the original loss name.
-    tag = re.sub('%s_[0-9]*/' % TOWER_NAME, '', l.op.name)
+    # Towers share the tags: drop 'tower_N/'. A tower's own total has a
+    # uniquified op name ('tower_0/total_loss_1'); it is still 'total_loss'.
+    if l is total_loss:
+      tag = 'total_loss'
+    else:
+      tag = re.sub('%s_[0-9]*/' % TOWER_NAME, '', l.op.name)
     _scalar_summary(tag + ' (raw)', l)
     _scalar_summary(tag, loss_averages.average(l))
 
@@ -401,15 +408,17 @@ def learning_rate(global_step):
       processed.
 
   Returns:
-    Scalar float32 learning rate tensor.
+    Scalar float32 learning rate tensor, also summarized as `learning_rate`.
   """
   num_batches_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN / FLAGS.batch_size
   decay_steps = int(num_batches_per_epoch * NUM_EPOCHS_PER_DECAY)
-  return tf.compat.v1.train.exponential_decay(INITIAL_LEARNING_RATE,
-                                              global_step,
-                                              decay_steps,
-                                              LEARNING_RATE_DECAY_FACTOR,
-                                              staircase=True)
+  lr = tf.compat.v1.train.exponential_decay(INITIAL_LEARNING_RATE,
+                                            global_step,
+                                            decay_steps,
+                                            LEARNING_RATE_DECAY_FACTOR,
+                                            staircase=True)
+  _scalar_summary('learning_rate', lr)
+  return lr
 
 
 def apply_and_average(grads, global_step, lr):
@@ -463,7 +472,6 @@ def train(total_loss, global_step):
     train_op: op for training.
   """
   lr = learning_rate(global_step)
-  _scalar_summary('learning_rate', lr)
 
   # Generate moving averages of all losses and associated summaries.
   loss_averages_op = _add_loss_summaries(total_loss)

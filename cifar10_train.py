@@ -157,7 +157,7 @@ def prepare_train_dir():
 
 
 def run_training(train_op, loss, examples_per_step, num_towers=1,
-                 save_checkpoint_steps=None):
+                 save_checkpoint_steps=None, scaffold=None):
   """Runs `train_op` in a monitored session until --max_steps.
 
   The session restores the newest checkpoint in --train_dir, writes
@@ -172,6 +172,7 @@ def run_training(train_op, loss, examples_per_step, num_towers=1,
     num_towers: Towers per step, for the sec/batch figure.
     save_checkpoint_steps: If set, checkpoint every this many steps instead
       of every --save_checkpoint_secs.
+    scaffold: Optional `Scaffold`, for instance with the summary op to run.
   """
   start_step = prepare_train_dir()
   if start_step >= FLAGS.max_steps:
@@ -192,6 +193,7 @@ def run_training(train_op, loss, examples_per_step, num_towers=1,
            LoggerHook(train_op, loss, examples_per_step, num_towers)]
   with tf.compat.v1.train.MonitoredTrainingSession(
       checkpoint_dir=FLAGS.train_dir,
+      scaffold=scaffold,
       hooks=hooks,
       save_summaries_steps=FLAGS.save_summaries_steps,
       log_step_count_steps=None,
@@ -228,17 +230,30 @@ def train():
     run_training(train_op, loss, examples_per_step=FLAGS.batch_size)
 
 
-def main(argv=None):  # pylint: disable=unused-argument
+def run_script(train_fn):
+  """Fetches the data and trains; known failures end in one line.
+
+  Shared by the training scripts: bad data or a NaN loss exits with status 1
+  and a line saying what to do, not a traceback.
+
+  Args:
+    train_fn: Builds the graph and trains, such as `train`.
+  """
   tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
+  script = os.path.basename(sys.argv[0])
   try:
     cifar10.maybe_download_and_extract()
-    train()
+    train_fn()
   except cifar10_input.DataError as e:
-    sys.exit('%s: error: %s' % (os.path.basename(sys.argv[0]), e))
+    sys.exit('%s: error: %s' % (script, e))
   except tf.compat.v1.train.NanLossDuringTrainingError:
     sys.exit('%s: error: the loss became NaN; the last good checkpoint in %s '
              'is kept. Lower the learning rate, or check the data.'
-             % (os.path.basename(sys.argv[0]), FLAGS.train_dir))
+             % (script, FLAGS.train_dir))
+
+
+def main(argv=None):  # pylint: disable=unused-argument
+  run_script(train)
 
 
 def run():

@@ -16,6 +16,7 @@ setup(
         'cifar10_input',
         'cifar10',
         'cifar10_train',
+        'cifar10_multi_gpu_train',
         'cifar10_eval',
     ],
     install_requires=[
@@ -31,6 +32,7 @@ setup(
         'console_scripts': [
             'cifar10-train=cifar10_train:run',
             'cifar10-eval=cifar10_eval:run',
+            'cifar10-multi-gpu-train=cifar10_multi_gpu_train:run',
         ],
     },
 )

@@ -1,0 +1,144 @@
+"""maybe_download_and_extract(): checked, atomic, confined to data_dir."""
+
+import contextlib
+import functools
+import hashlib
+import http.server
+import io
+import os
+import tarfile
+import threading
+
+import pytest
+
+import cifar10
+import cifar10_input
+
+
+def _tarball(members):
+  """Builds a .tar.gz in memory from {name: bytes}."""
+  buf = io.BytesIO()
+  with tarfile.open(fileobj=buf, mode='w:gz') as tar:
+    for name, data in members.items():
+      info = tarfile.TarInfo(name)
+      info.size = len(data)
+      tar.addfile(info, io.BytesIO(data))
+  return buf.getvalue()
+
+
+def _cifar_tarball():
+  labels, images = cifar10_input.fake_examples(4, seed=0)
+  records = io.BytesIO()
+  for label, image in zip(labels, images):
+    records.write(bytes([label]) + image.transpose(2, 0, 1).tobytes())
+  members = {'cifar-10-batches-bin/%s' % name: records.getvalue()
+             for name in cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES}
+  members['cifar-10-batches-bin/batches.meta.txt'] = b'airplane\n'
+  return _tarball(members)
+
+
+@contextlib.contextmanager
+def _serve(directory):
+  """Serves a folder over HTTP on a free 127.0.0.1 port; yields the base URL."""
+  handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                              directory=directory)
+  handler.log_message = lambda *args: None
+  server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+  thread = threading.Thread(target=server.serve_forever, daemon=True)
+  thread.start()
+  try:
+    yield 'http://127.0.0.1:%d/' % server.server_address[1]
+  finally:
+    server.shutdown()
+    server.server_close()
+
+
+def _publish(tmp_path, data, name='cifar-10-binary.tar.gz'):
+  served = tmp_path / 'served'
+  served.mkdir()
+  (served / name).write_bytes(data)
+  return str(served), hashlib.md5(data).hexdigest()
+
+
+def test_download_shows_progress_checks_md5_and_extracts(tmp_path, capsys):
+  served, md5 = _publish(tmp_path, _cifar_tarball())
+  dest = str(tmp_path / 'data')
+  with _serve(served) as url:
+    cifar10.maybe_download_and_extract(dest, url + 'cifar-10-binary.tar.gz',
+                                       md5)
+  out = capsys.readouterr().out
+  assert '>> Downloading cifar-10-binary.tar.gz 100.0%' in out
+  assert sorted(os.listdir(dest)) == ['cifar-10-batches-bin',
+                                      'cifar-10-binary.tar.gz']
+  extracted = os.path.join(dest, 'cifar-10-batches-bin')
+  assert cifar10_input.check_data_files(
+      cifar10_input.data_files(extracted)) == 20
+
+
+def test_corrupted_download_fails_and_leaves_nothing(tmp_path):
+  good = _cifar_tarball()
+  served, md5 = _publish(tmp_path, good[:-100] + b'x' * 100)
+  dest = str(tmp_path / 'data')
+  with _serve(served) as url:
+    with pytest.raises(cifar10_input.DataError,
+                       match=r'has MD5 [0-9a-f]{32}, not %s' %
+                       hashlib.md5(good).hexdigest()):
+      cifar10.maybe_download_and_extract(
+          dest, url + 'cifar-10-binary.tar.gz', hashlib.md5(good).hexdigest())
+  assert os.listdir(dest) == []
+
+
+def test_member_outside_data_dir_is_refused(tmp_path):
+  evil = _tarball({'cifar-10-batches-bin/data_batch_1.bin': b'\0' * 3073,
+                   '../x': b'gotcha'})
+  served, md5 = _publish(tmp_path, evil)
+  dest = tmp_path / 'data'
+  with _serve(served) as url:
+    with pytest.raises(cifar10_input.DataError,
+                       match=r"holds '../x', which would be written outside"):
+      cifar10.maybe_download_and_extract(
+          str(dest), url + 'cifar-10-binary.tar.gz', md5)
+  assert not (tmp_path / 'x').exists()
+  assert not (dest / 'cifar-10-batches-bin').exists()
+
+
+def test_existing_data_needs_no_network(small_data_dir, tmp_path):
+  dest = tmp_path / 'data'
+  dest.mkdir()
+  os.symlink(small_data_dir, str(dest / 'cifar-10-batches-bin'))
+  # Port 9 on loopback: any connection attempt would fail loudly.
+  cifar10.maybe_download_and_extract(
+      str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
+
+
+def test_tarball_already_downloaded_is_extracted_offline(tmp_path):
+  data = _cifar_tarball()
+  dest = tmp_path / 'data'
+  dest.mkdir()
+  (dest / 'cifar-10-binary.tar.gz').write_bytes(data)
+  cifar10.maybe_download_and_extract(
+      str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz',
+      hashlib.md5(data).hexdigest())
+  assert (dest / 'cifar-10-batches-bin' / 'test_batch.bin').exists()
+
+
+def test_local_tarball_as_source(tmp_path):
+  data = _cifar_tarball()
+  local = tmp_path / 'mirror' / 'cifar-10-binary.tar.gz'
+  local.parent.mkdir()
+  local.write_bytes(data)
+  dest = tmp_path / 'data'
+  cifar10.maybe_download_and_extract(str(dest), str(local),
+                                     hashlib.md5(data).hexdigest())
+  assert (dest / 'cifar-10-batches-bin' / 'data_batch_5.bin').exists()
+
+
+def test_unreachable_source_fails_with_one_clear_line(tmp_path):
+  dest = tmp_path / 'data'
+  with pytest.raises(cifar10_input.DataError,
+                     match=r'could not download http://127.0.0.1:9/.*'
+                     r'--data_url') as info:
+    cifar10.maybe_download_and_extract(
+        str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
+  assert '\n' not in str(info.value)
+  assert os.listdir(str(dest)) == []

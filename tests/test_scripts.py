@@ -1,0 +1,263 @@
+"""End-to-end runs of cifar10_train.py and cifar10_eval.py on synthetic data."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import cifar10
+from conftest import ROOT, read_scalars, records_labels, run_script
+
+pytestmark = pytest.mark.slow
+
+# Small queue and few threads: quick to fill, same pipeline.
+QUICK = ('--min_fraction_of_examples_in_queue=0.02',
+         '--num_preprocess_threads=4')
+LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: step (\d+), '
+                      r'loss = (\d+\.\d\d) \((\d+\.\d) examples/sec; '
+                      r'(\d+\.\d\d\d) sec/batch\)$', re.M)
+PRECISION_LINE = re.compile(r'^\d{4}-\d\d-\d\d [\d:.]+: precision @ 1 = '
+                            r'(\d\.\d\d\d)$', re.M)
+
+
+@pytest.fixture(scope='module')
+def trained(fake_data_root, tmp_path_factory):
+  """A train_dir after 200 steps on --fake_data, and the trainer's output."""
+  train_dir = str(tmp_path_factory.mktemp('train'))
+  proc = run_script('cifar10_train.py', '--fake_data',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=200',
+                    '--log_frequency=20', *QUICK)
+  return train_dir, proc.stdout
+
+
+def test_training_prints_the_tutorial_log_line(trained):
+  _, out = trained
+  assert 'Filling queue with 1000 CIFAR images before starting to train.' in out
+  lines = LOG_LINE.findall(out)
+  assert [int(step) for step, _, _, _ in lines] == list(range(0, 200, 20))
+  first_loss = float(lines[0][1])
+  assert first_loss == pytest.approx(4.67, abs=0.05)
+  assert float(lines[-1][1]) < first_loss - 1.0
+
+
+def test_training_then_eval_reaches_90_percent(trained, fake_data_root,
+                                               tmp_path):
+  train_dir, _ = trained
+  eval_dir = str(tmp_path / 'eval')
+  proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
+                    '--data_dir=' + fake_data_root,
+                    '--checkpoint_dir=' + train_dir,
+                    '--eval_dir=' + eval_dir, '--num_examples=2000')
+  precision = float(PRECISION_LINE.search(proc.stdout).group(1))
+  assert precision >= 0.90
+  assert '2000 images from' in proc.stdout
+  assert 'precision @ 1 per class:' in proc.stdout
+  assert 'confusion matrix' in proc.stdout
+  [(step, value)] = read_scalars(eval_dir, 'Precision @ 1')
+  assert step == 200
+  assert value == pytest.approx(precision, abs=5e-4)
+  assert len(read_scalars(eval_dir, 'precision_per_class/truck')) == 1
+
+
+def test_restart_resumes_from_the_newest_checkpoint(trained, fake_data_root,
+                                                    tmp_path):
+  train_dir = str(tmp_path / 'train')
+  shutil.copytree(trained[0], train_dir)
+  before = set(os.listdir(train_dir))
+  proc = run_script('cifar10_train.py', '--fake_data',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=230',
+                    '--log_frequency=10', *QUICK)
+  assert 'at step 200.' in proc.stdout
+  steps = [int(m[0]) for m in LOG_LINE.findall(proc.stdout)]
+  assert steps == [200, 210, 220]
+  assert tf.train.latest_checkpoint(train_dir).endswith('model.ckpt-230')
+  # Nothing was deleted: the first run's event file and checkpoint remain.
+  assert before <= set(os.listdir(train_dir))
+
+
+def test_train_dir_is_only_deleted_with_fresh_start(trained, fake_data_root,
+                                                    tmp_path):
+  train_dir = str(tmp_path / 'train')
+  shutil.copytree(trained[0], train_dir)
+  keep = os.path.join(train_dir, 'notes.txt')
+  with open(keep, 'w') as f:
+    f.write('mine')
+  proc = run_script('cifar10_train.py', '--fake_data',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=200', *QUICK)
+  assert 'nothing to do' in proc.stdout
+  assert os.path.exists(keep)
+
+  proc = run_script('cifar10_train.py', '--fake_data', '--fresh_start',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=10',
+                    '--log_frequency=5', *QUICK)
+  assert not os.path.exists(keep)
+  assert [int(m[0]) for m in LOG_LINE.findall(proc.stdout)] == [0, 5]
+
+
+def _write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
+  """A checkpoint whose raw model always predicts `raw_class` and whose
+  moving-average (shadow) model always predicts `shadow_class`."""
+  with tf.Graph().as_default():
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    averages = tf.compat.v1.train.ExponentialMovingAverage(
+        cifar10.MOVING_AVERAGE_DECAY, global_step)
+    averages.apply(tf.compat.v1.trainable_variables())
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      for var in tf.compat.v1.trainable_variables():
+        # All weights zero: the logits are the softmax_linear biases.
+        for target, cls in ((var, raw_class),
+                            (averages.average(var), shadow_class)):
+          value = np.zeros(var.shape.as_list(), np.float32)
+          if var.op.name == 'softmax_linear/biases':
+            value[cls] = 10.0
+          target.load(value, sess)
+      global_step.load(step, sess)
+      tf.compat.v1.train.Saver().save(
+          sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)
+
+
+def test_eval_counts_each_image_exactly_once_with_the_shadow_model(
+    fake_data_root, tmp_path):
+  train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
+  _write_constant_checkpoint(train_dir, 4321, raw_class=5, shadow_class=3)
+  labels = records_labels(os.path.join(
+      fake_data_root, cifar10.FAKE_DATA_DIRNAME, 'test_batch.bin'))
+  num = 8 * 128 + 13  # Not a multiple of the batch size.
+  shadow_precision = np.mean(labels[:num] == 3)
+  raw_precision = np.mean(labels[:num] == 5)
+  # Counting a whole last batch (1,152 images) would give another figure.
+  assert shadow_precision != np.mean(labels[:9 * 128] == 3)
+  assert shadow_precision != raw_precision
+
+  proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
+                    '--data_dir=' + fake_data_root,
+                    '--checkpoint_dir=' + train_dir, '--eval_dir=' + eval_dir,
+                    '--num_examples=%d' % num)
+  assert '%d images from' % num in proc.stdout
+  printed = float(PRECISION_LINE.search(proc.stdout).group(1))
+  assert printed == pytest.approx(shadow_precision, abs=5e-4)
+  [(step, value)] = read_scalars(eval_dir, 'Precision @ 1')
+  assert step == 4321
+  assert value == pytest.approx(shadow_precision, abs=1e-6)
+  # Row 'cat' of the confusion matrix: every cat predicted as a cat.
+  cats = int(np.sum(labels[:num] == 3))
+  assert re.search(r'^  cat\s+%s$' % r'\s+'.join(
+      ['0'] * 3 + [str(cats)] + ['0'] * 6), proc.stdout, re.M)
+
+
+def test_polling_eval_reports_each_new_checkpoint_once(fake_data_root,
+                                                       tmp_path):
+  train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
+  os.makedirs(train_dir)
+  log_path = str(tmp_path / 'eval.log')
+  with open(log_path, 'w') as log:
+    evaluator = subprocess.Popen(
+        [sys.executable, os.path.join(ROOT, 'cifar10_eval.py'), '--fake_data',
+         '--data_dir=' + fake_data_root, '--checkpoint_dir=' + train_dir,
+         '--eval_dir=' + eval_dir, '--eval_interval_secs=1',
+         '--num_examples=300'],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env=dict(os.environ, PYTHONUNBUFFERED='1'))
+  try:
+    deadline = time.time() + 60
+    while 'waiting for a new checkpoint' not in open(log_path).read():
+      assert evaluator.poll() is None and time.time() < deadline
+      time.sleep(0.5)
+    # Checkpoints at step 0 (start) and step 20 (end).
+    run_script('cifar10_train.py', '--fake_data',
+               '--data_dir=' + fake_data_root, '--train_dir=' + train_dir,
+               '--max_steps=20', *QUICK)
+    deadline = time.time() + 120
+    while len(PRECISION_LINE.findall(open(log_path).read())) < 2:
+      assert evaluator.poll() is None and time.time() < deadline
+      time.sleep(0.5)
+    time.sleep(4)  # Several more polls: nothing new must be evaluated.
+  finally:
+    evaluator.kill()
+    evaluator.wait()
+  out = open(log_path).read()
+  assert len(PRECISION_LINE.findall(out)) == 2
+  assert re.findall(r'images from .*, step (\d+)', out) == ['0', '20']
+  assert [s for s, _ in read_scalars(eval_dir, 'Precision @ 1')] == [0, 20]
+
+
+# Bad data: one line naming the file and the fix, a non-zero exit, no hang.
+
+def _last_line(proc):
+  return proc.stderr.strip().splitlines()[-1]
+
+
+def test_train_with_missing_file_stops_before_training(small_data_dir,
+                                                       tmp_path):
+  data_dir = tmp_path / 'data'
+  shutil.copytree(small_data_dir, str(data_dir / 'cifar-10-batches-bin'))
+  os.remove(str(data_dir / 'cifar-10-batches-bin' / 'data_batch_4.bin'))
+  train_dir = tmp_path / 'train'
+  proc = run_script('cifar10_train.py', '--data_dir=%s' % data_dir,
+                    '--train_dir=%s' % train_dir, '--max_steps=5',
+                    timeout=120, check=False)
+  assert proc.returncode != 0
+  assert re.match(r'cifar10_train.py: error: data_batch_4.bin is missing '
+                  r'from .*cifar-10-batches-bin: restore it', _last_line(proc))
+  assert not LOG_LINE.search(proc.stdout)
+  assert not tf.train.latest_checkpoint(str(train_dir))
+
+
+def test_train_with_empty_data_dir_and_no_network_says_how_to_fix(tmp_path):
+  proc = run_script('cifar10_train.py', '--data_dir=%s' % tmp_path,
+                    '--data_url=http://127.0.0.1:9/cifar-10-binary.tar.gz',
+                    '--train_dir=%s' % (tmp_path / 'train'), timeout=120,
+                    check=False)
+  assert proc.returncode != 0
+  assert re.match(r'cifar10_train.py: error: could not download '
+                  r'http://127.0.0.1:9/cifar-10-binary.tar.gz .*--data_url',
+                  _last_line(proc))
+
+
+def test_eval_with_empty_data_dir_says_how_to_fix(tmp_path):
+  proc = run_script('cifar10_eval.py', '--data_dir=%s' % tmp_path,
+                    '--run_once', '--eval_dir=%s' % (tmp_path / 'eval'),
+                    timeout=120, check=False)
+  assert proc.returncode != 0
+  assert re.match(r'cifar10_eval.py: error: no CIFAR-10 data in .*: run '
+                  r'cifar10_train.py once to download it', _last_line(proc))
+
+
+def test_train_with_bad_label_stops_before_training(small_data_dir, tmp_path):
+  data_dir = tmp_path / 'data'
+  shutil.copytree(small_data_dir, str(data_dir / 'cifar-10-batches-bin'))
+  with open(str(data_dir / 'cifar-10-batches-bin' / 'data_batch_1.bin'),
+            'r+b') as f:
+    f.seek(3073 * 5)
+    f.write(bytes([200]))
+  proc = run_script('cifar10_train.py', '--data_dir=%s' % data_dir,
+                    '--train_dir=%s' % (tmp_path / 'train'), timeout=120,
+                    check=False)
+  assert proc.returncode != 0
+  assert re.match(r'cifar10_train.py: error: .*data_batch_1.bin: record 5 has '
+                  r'label 200, outside 0..9', _last_line(proc))
+
+
+def test_use_fp16_trains_without_nan(fake_data_root, tmp_path):
+  train_dir = str(tmp_path / 'train')
+  proc = run_script('cifar10_train.py', '--fake_data', '--use_fp16',
+                    '--data_dir=' + fake_data_root, '--train_dir=' + train_dir,
+                    # float16 kernels are slow on CPUs: a small batch.
+                    '--batch_size=16', '--max_steps=6', '--log_frequency=2',
+                    *QUICK)
+  losses = [float(m[1]) for m in LOG_LINE.findall(proc.stdout)]
+  assert len(losses) == 3 and all(np.isfinite(losses))
+  reader = tf.train.load_checkpoint(train_dir)
+  assert reader.get_variable_to_dtype_map()['conv1/weights'] == tf.float16
