@@ -97,6 +97,31 @@ def confusion_matrix(labels, predictions):
   return matrix
 
 
+def confusion_image(matrix, cell=16):
+  """Renders a confusion matrix as a PNG for TensorBoard.
+
+  Each cell is a `cell` x `cell` square; its darkness is the fraction of the
+  true class (row) given that prediction (column), so a good model shows a
+  dark diagonal on white.
+
+  Args:
+    matrix: int array [NUM_CLASSES, NUM_CLASSES] from `confusion_matrix()`.
+    cell: Side of a cell in pixels.
+
+  Returns:
+    A `Summary.Image` holding the encoded PNG.
+  """
+  rows = np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+  shade = np.rint(255 * (1 - matrix / rows)).astype(np.uint8)
+  # White to dark blue: blue stays high while red and green fall.
+  rgb = np.stack([shade, shade, 128 + shade // 2], axis=-1)
+  rgb = np.repeat(np.repeat(rgb, cell, axis=0), cell, axis=1)
+  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+    png = sess.run(tf.io.encode_png(rgb))
+  return tf.compat.v1.Summary.Image(height=rgb.shape[0], width=rgb.shape[1],
+                                    colorspace=3, encoded_image_string=png)
+
+
 def format_report(matrix, class_names):
   """Formats per-class precision and the confusion matrix for the console."""
   lines = ['precision @ 1 per class:']
@@ -191,6 +216,7 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
       if totals[i]:
         summary.value.add(tag='precision_per_class/' + name,
                           simple_value=matrix[i, i] / totals[i])
+    summary.value.add(tag='confusion_matrix', image=confusion_image(matrix))
     summary_writer.add_summary(summary, global_step)
     summary_writer.flush()
   return precision

@@ -23,6 +23,10 @@ tf.compat.v1.disable_eager_execution()
 # defaults, and let each test override what it needs with flagsaver.
 tf.compat.v1.flags.FLAGS(['pytest'])
 
+# Small queue and few threads: quick to fill, same pipeline.
+QUICK = ('--min_fraction_of_examples_in_queue=0.02',
+         '--num_preprocess_threads=4')
+
 # Sizes of the small synthetic data set that the fast tests share.
 SMALL_TRAIN_RECORDS = 300
 SMALL_TEST_RECORDS = 2000
@@ -44,6 +48,17 @@ def fake_data_root(tmp_path_factory):
   cifar10_input.write_fake_data(
       os.path.join(root, cifar10.FAKE_DATA_DIRNAME))
   return root
+
+
+@pytest.fixture(scope='session')
+def trained(fake_data_root, tmp_path_factory):
+  """A train_dir after 200 steps on --fake_data, and the trainer's output."""
+  train_dir = str(tmp_path_factory.mktemp('train'))
+  proc = run_script('cifar10_train.py', '--fake_data',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=200',
+                    '--log_frequency=20', *QUICK)
+  return train_dir, proc.stdout
 
 
 def run_script(script, *args, timeout=300, check=True):

@@ -10,8 +10,8 @@ import tensorflow as tf
 
 import cifar10
 import cifar10_multi_gpu_train
-from conftest import read_scalars, run_script
-from test_scripts import LOG_LINE, PRECISION_LINE, QUICK
+from conftest import QUICK, read_scalars, run_script
+from test_scripts import LOG_LINE, PRECISION_LINE
 
 
 def _tower_grads(images_value, labels_value, num_towers, initial=None):

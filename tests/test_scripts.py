@@ -12,29 +12,15 @@ import pytest
 import tensorflow as tf
 
 import cifar10
-from conftest import ROOT, read_scalars, records_labels, run_script
+from conftest import QUICK, ROOT, read_scalars, records_labels, run_script
 
 pytestmark = pytest.mark.slow
 
-# Small queue and few threads: quick to fill, same pipeline.
-QUICK = ('--min_fraction_of_examples_in_queue=0.02',
-         '--num_preprocess_threads=4')
 LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: step (\d+), '
                       r'loss = (\d+\.\d\d) \((\d+\.\d) examples/sec; '
                       r'(\d+\.\d\d\d) sec/batch\)$', re.M)
 PRECISION_LINE = re.compile(r'^\d{4}-\d\d-\d\d [\d:.]+: precision @ 1 = '
                             r'(\d\.\d\d\d)$', re.M)
-
-
-@pytest.fixture(scope='module')
-def trained(fake_data_root, tmp_path_factory):
-  """A train_dir after 200 steps on --fake_data, and the trainer's output."""
-  train_dir = str(tmp_path_factory.mktemp('train'))
-  proc = run_script('cifar10_train.py', '--fake_data',
-                    '--data_dir=' + fake_data_root,
-                    '--train_dir=' + train_dir, '--max_steps=200',
-                    '--log_frequency=20', *QUICK)
-  return train_dir, proc.stdout
 
 
 def test_training_prints_the_tutorial_log_line(trained):

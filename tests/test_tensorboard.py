@@ -1,0 +1,114 @@
+"""The real TensorBoard server shows what the tutorial shows."""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import run_script
+
+pytestmark = pytest.mark.slow
+
+LAYERS = ('conv1', 'conv2', 'local3', 'local4', 'softmax_linear')
+
+
+def _free_port():
+  with socket.socket() as s:
+    s.bind(('127.0.0.1', 0))
+    return s.getsockname()[1]
+
+
+def _get(base, path, **query):
+  url = base + path + ('?' + urllib.parse.urlencode(query) if query else '')
+  with urllib.request.urlopen(url, timeout=30) as response:
+    return json.loads(response.read().decode())
+
+
+@pytest.fixture(scope='module')
+def tensorboard(trained, fake_data_root, tmp_path_factory):  # pylint: disable=redefined-outer-name
+  """A TensorBoard server over a training run and its evaluation."""
+  # As in the README: one --logdir above the train and eval folders.
+  logdir = tmp_path_factory.mktemp('logs')
+  train_dir = str(logdir / 'train')
+  shutil.copytree(trained[0], train_dir)
+  eval_dir = str(logdir / 'eval')
+  run_script('cifar10_eval.py', '--fake_data', '--run_once',
+             '--data_dir=' + fake_data_root, '--checkpoint_dir=' + train_dir,
+             '--eval_dir=' + eval_dir, '--num_examples=500')
+  port = _free_port()
+  log = open(str(tmp_path_factory.mktemp('tb') / 'tensorboard.log'), 'w')
+  server = subprocess.Popen(
+      [sys.executable, '-m', 'tensorboard.main', '--logdir=%s' % logdir,
+       '--host=127.0.0.1', '--port=%d' % port, '--reload_interval=1'],
+      stdout=log, stderr=subprocess.STDOUT)
+  base = 'http://127.0.0.1:%d' % port
+  try:
+    deadline = time.time() + 120
+    while True:
+      assert server.poll() is None, 'tensorboard exited'
+      try:
+        tags = _get(base, '/data/plugin/scalars/tags')
+        if ('Precision @ 1' in tags.get('eval', {}) and
+            'learning_rate' in tags.get('train', {})):
+          break
+      except OSError:
+        pass
+      assert time.time() < deadline, 'tensorboard did not load the runs'
+      time.sleep(1)
+    yield base
+  finally:
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+def test_training_scalars(tensorboard):
+  tags = _get(tensorboard, '/data/plugin/scalars/tags')['train']
+  expected = {'learning_rate', 'total_loss', 'total_loss (raw)',
+              'cross_entropy', 'cross_entropy (raw)', 'local3/weight_loss',
+              'local4/weight_loss'}
+  expected |= {layer + '/sparsity' for layer in LAYERS}
+  assert expected <= set(tags)
+  points = _get(tensorboard, '/data/plugin/scalars/scalars', run='train',
+                tag='learning_rate')
+  assert points and all(value == pytest.approx(0.1)
+                        for _, _, value in points)
+
+
+def test_evaluation_scalars_and_confusion_matrix(tensorboard):
+  tags = _get(tensorboard, '/data/plugin/scalars/tags')['eval']
+  assert 'Precision @ 1' in tags
+  assert {'precision_per_class/airplane', 'precision_per_class/truck'} <= set(
+      tags)
+  [(_, step, value)] = _get(tensorboard, '/data/plugin/scalars/scalars',
+                            run='eval', tag='Precision @ 1')
+  assert step == 200 and value >= 0.9
+  images = _get(tensorboard, '/data/plugin/images/tags')
+  assert 'confusion_matrix' in images['eval']
+
+
+def test_input_images(tensorboard):
+  images = _get(tensorboard, '/data/plugin/images/tags')
+  # The tutorial's `images` summary: three images of a batch, as TF 1.x
+  # named them.
+  assert {'images/image/0', 'images/image/1', 'images/image/2'} <= set(
+      images['train'])
+
+
+def test_histograms_of_activations_variables_and_gradients(tensorboard):
+  tags = set(_get(tensorboard, '/data/plugin/histograms/tags')['train'])
+  for layer in LAYERS:
+    assert {layer + '/activations', layer + '/weights', layer + '/biases',
+            layer + '/weights/gradients'} <= tags
+
+
+def test_graph(tensorboard):
+  info = _get(tensorboard, '/data/plugin/graphs/info')
+  assert info['train']['run_graph']
+  assert info['eval']['run_graph']
