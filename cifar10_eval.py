@@ -217,6 +217,13 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
         summary.value.add(tag='precision_per_class/' + name,
                           simple_value=matrix[i, i] / totals[i])
     summary.value.add(tag='confusion_matrix', image=confusion_image(matrix))
+    # The counts too, as a table in TensorBoard's text tab.
+    table = [[''] + list(class_names)] + [
+        [name] + [str(c) for c in row] for name, row in zip(class_names,
+                                                           matrix)]
+    counts = summary.value.add(tag='confusion_matrix_counts',
+                               tensor=tf.make_tensor_proto(table))
+    counts.metadata.plugin_data.plugin_name = 'text'
     summary_writer.add_summary(summary, global_step)
     summary_writer.flush()
   return precision

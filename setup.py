@@ -26,7 +26,8 @@ setup(
         'six',
     ],
     extras_require={
-        'test': ['pytest>=7'],
+        'test': ['pytest>=7', 'matplotlib'],
+        'plot': ['matplotlib'],
     },
     entry_points={
         'console_scripts': [

@@ -1,6 +1,7 @@
 """The real TensorBoard server shows what the tutorial shows."""
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -31,16 +32,20 @@ def _get(base, path, **query):
 
 
 @pytest.fixture(scope='module')
-def tensorboard(trained, fake_data_root, tmp_path_factory):  # pylint: disable=redefined-outer-name
-  """A TensorBoard server over a training run and its evaluation."""
-  # As in the README: one --logdir above the train and eval folders.
-  logdir = tmp_path_factory.mktemp('logs')
-  train_dir = str(logdir / 'train')
+def logdir(trained, fake_data_root, tmp_path_factory):
+  """As in the README: one folder above a train_dir and its eval_dir."""
+  logs = tmp_path_factory.mktemp('logs')
+  train_dir = str(logs / 'train')
   shutil.copytree(trained[0], train_dir)
-  eval_dir = str(logdir / 'eval')
   run_script('cifar10_eval.py', '--fake_data', '--run_once',
              '--data_dir=' + fake_data_root, '--checkpoint_dir=' + train_dir,
-             '--eval_dir=' + eval_dir, '--num_examples=500')
+             '--eval_dir=%s' % (logs / 'eval'), '--num_examples=500')
+  return logs
+
+
+@pytest.fixture(scope='module')
+def tensorboard(logdir, tmp_path_factory):  # pylint: disable=redefined-outer-name
+  """A TensorBoard server over a training run and its evaluation."""
   port = _free_port()
   log = open(str(tmp_path_factory.mktemp('tb') / 'tensorboard.log'), 'w')
   server = subprocess.Popen(
@@ -91,6 +96,10 @@ def test_evaluation_scalars_and_confusion_matrix(tensorboard):
   assert step == 200 and value >= 0.9
   images = _get(tensorboard, '/data/plugin/images/tags')
   assert 'confusion_matrix' in images['eval']
+  [table] = _get(tensorboard, '/data/plugin/text/text', run='eval',
+                 tag='confusion_matrix_counts')
+  assert table['step'] == 200
+  assert '<td><p>airplane</p></td>' in table['text']
 
 
 def test_input_images(tensorboard):
@@ -112,3 +121,21 @@ def test_graph(tensorboard):
   info = _get(tensorboard, '/data/plugin/graphs/info')
   assert info['train']['run_graph']
   assert info['eval']['run_graph']
+
+
+def test_make_figures_renders_the_walkthrough_pngs(logdir, fake_data_root,  # pylint: disable=redefined-outer-name
+                                                   tmp_path):
+  figures = tmp_path / 'figures'
+  proc = run_script(os.path.join('cifar10', 'make_figures.py'), '--fake_data',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=%s' % (logdir / 'train'),
+                    '--eval_dir=%s' % (logdir / 'eval'),
+                    '--figures_dir=%s' % figures,
+                    '--min_fraction_of_examples_in_queue=0.002')
+  names = ['total_loss.png', 'learning_rate.png', 'precision.png',
+           'confusion_matrix.png', 'inputs.png']
+  assert sorted(os.listdir(str(figures))) == sorted(names)
+  for name in names:
+    data = (figures / name).read_bytes()
+    assert data.startswith(b'\x89PNG') and len(data) > 5000, name
+  assert 'wrote' in proc.stdout

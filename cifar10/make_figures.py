@@ -1,0 +1,173 @@
+"""Renders the walkthrough's figures from the event files of a real run.
+
+Reads the summaries that cifar10_train.py and cifar10_eval.py wrote, builds
+one batch of distorted training inputs with cifar10_input.py, and writes PNG
+figures into --figures_dir (default: the `figures` folder beside this file):
+
+  total_loss.png        total loss, raw and moving-averaged, over steps
+  learning_rate.png     the learning-rate schedule
+  precision.png         precision @ 1 of each evaluated checkpoint
+  inputs.png            a grid of distorted training inputs
+  confusion_matrix.png  the newest evaluation's confusion matrix
+
+Needs matplotlib (`pip install '.[plot]'`); the suite itself does not.
+
+Usage, from the top of the checkout:
+
+  python cifar10/make_figures.py --train_dir=/tmp/cifar10_train \\
+      --eval_dir=/tmp/cifar10_eval --data_dir=/tmp/cifar10_data
+"""
+
+import os
+import sys
+
+# This folder is not a package: find the suite's modules one level up.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import matplotlib  # pylint: disable=g-import-not-at-top
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+import numpy as np  # pylint: disable=g-import-not-at-top
+import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+import cifar10  # pylint: disable=g-import-not-at-top
+import cifar10_eval  # pylint: disable=g-import-not-at-top,unused-import
+import cifar10_input  # pylint: disable=g-import-not-at-top
+import cifar10_train  # pylint: disable=g-import-not-at-top,unused-import
+
+FLAGS = tf.compat.v1.flags.FLAGS
+
+tf.compat.v1.flags.DEFINE_string(
+    'figures_dir', os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                'figures'),
+    'Directory where to write the PNG figures.')
+
+
+def read_events(event_dir):
+  """Reads every summary value of the event files in a folder.
+
+  Returns:
+    {tag: [(step, Summary.Value)]}, in file order.
+  """
+  found = {}
+  for name in sorted(tf.io.gfile.listdir(event_dir)):
+    if 'tfevents' not in name:
+      continue
+    for event in tf.compat.v1.train.summary_iterator(
+        os.path.join(event_dir, name)):
+      for value in event.summary.value:
+        found.setdefault(value.tag, []).append((event.step, value))
+  return found
+
+
+def _scalars(events, tag):
+  points = sorted({step: value.simple_value
+                   for step, value in events.get(tag, [])}.items())
+  if not points:
+    raise ValueError('no %r summaries in the event files: was the run made '
+                     'by this suite?' % tag)
+  return zip(*points)
+
+
+def _save(fig, name):
+  path = os.path.join(FLAGS.figures_dir, name)
+  fig.savefig(path, dpi=100, bbox_inches='tight')
+  plt.close(fig)
+  print('wrote', path)
+
+
+def plot_losses(train_events):
+  fig, ax = plt.subplots(figsize=(6, 3.5))
+  steps, raw = _scalars(train_events, 'total_loss (raw)')
+  ax.plot(steps, raw, '.', alpha=0.5, label='total_loss (raw)')
+  steps, averaged = _scalars(train_events, 'total_loss')
+  ax.plot(steps, averaged, label='total_loss (moving average)')
+  ax.set_xlabel('step')
+  ax.set_ylabel('loss')
+  ax.set_title('Total loss: cross entropy plus weight decay')
+  ax.legend()
+  _save(fig, 'total_loss.png')
+
+
+def plot_learning_rate(train_events):
+  fig, ax = plt.subplots(figsize=(6, 3))
+  steps, lr = _scalars(train_events, 'learning_rate')
+  ax.plot(steps, lr)
+  ax.set_xlabel('step')
+  ax.set_ylabel('learning rate')
+  ax.set_title('Learning rate (0.1, divided by 10 every 350 epochs)')
+  _save(fig, 'learning_rate.png')
+
+
+def plot_precision(eval_events):
+  fig, ax = plt.subplots(figsize=(6, 3.5))
+  steps, precision = _scalars(eval_events, 'Precision @ 1')
+  ax.plot(steps, precision, 'o-')
+  ax.set_xlabel('step of the checkpoint')
+  ax.set_ylabel('precision @ 1')
+  ax.set_title('Precision @ 1 on the test set (moving-average weights)')
+  ax.grid(alpha=0.3)
+  _save(fig, 'precision.png')
+
+
+def plot_confusion_matrix(eval_events):
+  tables = eval_events.get('confusion_matrix_counts')
+  if not tables:
+    raise ValueError('no confusion_matrix_counts summary in the eval events: '
+                     'run cifar10_eval.py first')
+  step, value = tables[-1]
+  table = tf.make_ndarray(value.tensor).astype(str)
+  names = list(table[0, 1:])
+  counts = table[1:, 1:].astype(np.int64)
+  fractions = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+  fig, ax = plt.subplots(figsize=(6.5, 5.5))
+  ax.imshow(fractions, cmap='Blues', vmin=0, vmax=1)
+  for i in range(len(names)):
+    for j in range(len(names)):
+      ax.text(j, i, counts[i, j], ha='center', va='center', fontsize=7,
+              color='white' if fractions[i, j] > 0.5 else 'black')
+  ax.set_xticks(range(len(names)))
+  ax.set_xticklabels(names, rotation=45, ha='right')
+  ax.set_yticks(range(len(names)))
+  ax.set_yticklabels(names)
+  ax.set_xlabel('predicted class')
+  ax.set_ylabel('true class')
+  ax.set_title('Confusion matrix at step %d (precision @ 1 = %.3f)'
+               % (step, np.trace(counts) / counts.sum()))
+  _save(fig, 'confusion_matrix.png')
+
+
+def plot_inputs(rows=6, cols=8):
+  """Draws one batch of distorted training inputs, as the model sees them."""
+  with tf.Graph().as_default():
+    images, labels = cifar10_input.distorted_inputs(cifar10.data_dir(),
+                                                    rows * cols)
+    with tf.compat.v1.train.MonitoredSession() as sess:
+      images, labels = sess.run([images, labels])
+  names = cifar10_input.read_class_names(cifar10.data_dir())
+  fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.2, rows * 1.35))
+  for ax, image, label in zip(axes.flat, images, labels):
+    # Standardized images: stretch each to [0, 1] to show it.
+    image = (image - image.min()) / max(image.max() - image.min(), 1e-6)
+    ax.imshow(image, interpolation='nearest')
+    ax.set_title(names[label], fontsize=8)
+    ax.axis('off')
+  fig.suptitle('Distorted 24x24 training inputs (crop, flip, brightness, '
+               'contrast, standardization)', fontsize=9)
+  _save(fig, 'inputs.png')
+
+
+def main(argv=None):  # pylint: disable=unused-argument
+  tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
+  tf.io.gfile.makedirs(FLAGS.figures_dir)
+  train_events = read_events(FLAGS.train_dir)
+  plot_losses(train_events)
+  plot_learning_rate(train_events)
+  eval_events = read_events(FLAGS.eval_dir)
+  plot_precision(eval_events)
+  plot_confusion_matrix(eval_events)
+  plot_inputs()
+
+
+if __name__ == '__main__':
+  tf.compat.v1.app.run(main)
