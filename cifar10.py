@@ -204,6 +204,30 @@ def data_dir():
   return os.path.join(FLAGS.data_dir, EXTRACTED_DIRNAME)
 
 
+def make_output_dir(path, flag_name):
+  """Creates a folder that a script will write to, or says why it cannot.
+
+  Called before any work starts, so that a bad --train_dir or --eval_dir
+  costs seconds, not a training run.
+
+  Args:
+    path: The folder.
+    flag_name: The flag that named it, for the message.
+
+  Raises:
+    cifar10_input.DataError: the folder cannot be created or written.
+  """
+  try:
+    tf.io.gfile.makedirs(path)
+    if '://' not in path:  # Local: prove it is writable.
+      tempfile.TemporaryFile(dir=path).close()
+  except (OSError, tf.errors.OpError) as e:
+    raise cifar10_input.DataError(
+        'cannot create --%s=%s (%s): choose a folder you can write to'
+        % (flag_name, path, getattr(e, 'message', None) or
+           getattr(e, 'strerror', None) or e))
+
+
 def distorted_inputs():
   """Construct distorted input for CIFAR training using the Reader ops.
 
@@ -486,6 +510,11 @@ def train(total_loss, global_step):
 
 # Getting the data.
 
+def _one_line(error):
+  """An error's text on one line, for messages that must be one line."""
+  return ' '.join(str(error).split())
+
+
 def _progress(name, done, total):
   if total > 0:
     sys.stdout.write('\r>> Downloading %s %.1f%%' % (name, 100.0 * done / total))
@@ -526,7 +555,8 @@ def _download(url, dest_path, expected_md5):
         raise cifar10_input.DataError(
             'could not download %s (%s): check the network, or fetch the file '
             'yourself into %s, or pass --data_url with a mirror or a local '
-            'copy' % (url, getattr(e, 'reason', e), os.path.dirname(dest_path)))
+            'copy' % (url, _one_line(getattr(e, 'reason', e)),
+                      os.path.dirname(dest_path)))
     print()
     if md5.hexdigest() != expected_md5:
       raise cifar10_input.DataError(
@@ -583,7 +613,7 @@ def _safe_extract(tar_path, dest_dir):
     except (tarfile.TarError, EOFError, OSError) as e:
       raise cifar10_input.DataError(
           'could not extract %s (%s): delete it and run again to download a '
-          'fresh copy' % (tar_path, e))
+          'fresh copy' % (tar_path, _one_line(e)))
     for name in os.listdir(tmp_dir):
       if not os.path.exists(os.path.join(root, name)):
         os.rename(os.path.join(tmp_dir, name), os.path.join(root, name))

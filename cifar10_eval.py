@@ -229,12 +229,25 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
   return precision
 
 
-def _checkpoints_to_evaluate(evaluated_steps):
+def _skip(path, skipped):
+  """Says, once, that a listed checkpoint vanished before evaluation."""
+  if path not in skipped:
+    skipped.add(path)
+    print('Checkpoint %s was removed before it could be evaluated; skipping '
+          'it.' % path)
+    sys.stdout.flush()
+
+
+def _checkpoints_to_evaluate(evaluated_steps, skipped):
   """Lists checkpoints in --checkpoint_dir not yet evaluated, oldest first.
 
   Only checkpoints named in the `checkpoint` state file are listed: the saver
   names one there after its files are complete, so a half-written checkpoint
   is never read.
+
+  Args:
+    evaluated_steps: Global steps already evaluated.
+    skipped: Paths found missing so far; updated.
 
   Returns:
     List of (global step, path) pairs.
@@ -244,11 +257,12 @@ def _checkpoints_to_evaluate(evaluated_steps):
     return []
   found = []
   for path in state.all_model_checkpoint_paths or [state.model_checkpoint_path]:
+    if path in skipped:
+      continue
     try:
       step = checkpoint_step(path)
     except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
-      print('Checkpoint %s was removed before it could be evaluated; '
-            'skipping it.' % path)
+      _skip(path, skipped)
       continue
     if step not in evaluated_steps:
       found.append((step, path))
@@ -297,10 +311,10 @@ def evaluate():
       run(path)
       return
 
-    evaluated_steps = set()
+    evaluated_steps, skipped = set(), set()
     waiting = False
     while True:
-      pending = _checkpoints_to_evaluate(evaluated_steps)
+      pending = _checkpoints_to_evaluate(evaluated_steps, skipped)
       if not pending and not waiting:
         print('%s: waiting for a new checkpoint in %s (looking every %d s)'
               % (datetime.now(), FLAGS.checkpoint_dir,
@@ -311,8 +325,7 @@ def evaluate():
         try:
           run(path)
         except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
-          print('Checkpoint %s was removed before it could be evaluated; '
-                'skipping it.' % path)
+          _skip(path, skipped)
         evaluated_steps.add(step)
       time.sleep(FLAGS.eval_interval_secs)
 
@@ -320,7 +333,7 @@ def evaluate():
 def main(argv=None):  # pylint: disable=unused-argument
   tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
   try:
-    tf.io.gfile.makedirs(FLAGS.eval_dir)
+    cifar10.make_output_dir(FLAGS.eval_dir, 'eval_dir')
     evaluate()
   except cifar10_input.DataError as e:
     sys.exit('%s: error: %s' % (os.path.basename(sys.argv[0]), e))

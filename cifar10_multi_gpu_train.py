@@ -246,15 +246,13 @@ def train():
     train_op = tf.group(cifar10.apply_and_average(grads, global_step, lr),
                         loss_averages_op)
 
-    scaffold = tf.compat.v1.train.Scaffold(
-        summary_op=tf.compat.v1.summary.merge(
-            _summaries_to_keep(FLAGS.num_gpus)))
     cifar10_train.run_training(
         train_op, loss,
         examples_per_step=FLAGS.batch_size * FLAGS.num_gpus,
         num_towers=FLAGS.num_gpus,
         save_checkpoint_steps=FLAGS.save_checkpoint_steps,
-        scaffold=scaffold)
+        summary_op=tf.compat.v1.summary.merge(
+            _summaries_to_keep(FLAGS.num_gpus)))
 
 
 def main(argv=None):  # pylint: disable=unused-argument

@@ -26,7 +26,7 @@ setup(
         'six',
     ],
     extras_require={
-        'test': ['pytest>=7', 'matplotlib'],
+        'test': ['pytest>=7', 'hypothesis', 'matplotlib'],
         'plot': ['matplotlib'],
     },
     entry_points={
