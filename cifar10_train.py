@@ -288,6 +288,14 @@ def prepare_train_dir():
   """
   train_dir = FLAGS.train_dir
   lock = None if '://' in train_dir else lock_train_dir(train_dir)
+  # A trainer killed while saving leaves the save's temporary folder behind
+  # (the previous checkpoint is intact). With the lock held, no save of ours
+  # is under way: remove them.
+  for name in tf.io.gfile.listdir(train_dir) if lock else []:
+    path = os.path.join(train_dir, name)
+    if name.rstrip('/').endswith('_temp') and tf.io.gfile.isdir(path):
+      print('Removing %s, left by a save that did not finish.' % path)
+      tf.io.gfile.rmtree(path)
   if FLAGS.fresh_start:
     print('--fresh_start: deleting the contents of %s' % train_dir)
     for name in tf.io.gfile.listdir(train_dir):

@@ -48,6 +48,11 @@ def newest_step(train_dir):
   return int(tf.train.load_variable(path, 'global_step'))
 
 
+def _read(path):
+  with open(path) as f:
+    return f.read()
+
+
 def saving(train_dir):
   """True while a checkpoint save has temporary files in train_dir."""
   try:
@@ -76,19 +81,21 @@ def run_round(index, args, rng, expected):
   began = time.time()
   during_save = index % 2 == 0
   if during_save:
-    # Wait for a save to be under way (one a second), then kill at once.
-    deadline = began + 120
-    while not saving(args.train_dir) and time.time() < deadline:
+    # Once training is under way, wait for a save to be in progress (one a
+    # second), then kill at once.
+    deadline = began + 180
+    while time.time() < deadline and not LOGGED.search(_read(log_path)):
+      time.sleep(0.05)
+    while time.time() < deadline and not saving(args.train_dir):
       time.sleep(0.002)
     moment = 'during a save'
   else:
-    time.sleep(rng.uniform(0.5, 12.0))
+    time.sleep(rng.uniform(0.5, 20.0))
     moment = 'at random'
   proc.send_signal(signal.SIGKILL)
   proc.wait()
   killed_after = time.time() - began
-  with open(log_path) as f:
-    out = f.read()
+  out = _read(log_path)
   problems = []
   resumed = RESUMED.search(out)
   if expected is not None and resumed and int(resumed.group(1)) != expected:
@@ -98,7 +105,7 @@ def run_round(index, args, rng, expected):
   if expected is not None and logged and logged[0] < expected:
     problems.append('logged step %d, before checkpoint %d'
                     % (logged[0], expected))
-  if 'Traceback' in out or 'error:' in out:
+  if 'Traceback' in out or 'cifar10_train.py: error:' in out:
     problems.append('an error in the output: see ' + log_path)
   try:
     step = newest_step(args.train_dir)
@@ -140,13 +147,19 @@ def main():
 
   # Finish: resume to a few steps past the newest checkpoint, then evaluate.
   final_step = (expected or 0) + 20
+  leftovers = [name for name in os.listdir(args.train_dir) if '_temp' in name]
+  if leftovers:
+    print('note: unfinished saves of the last kill, removed by the next '
+          'start: %s' % ', '.join(leftovers))
   log_path = os.path.join(args.work_dir, 'final.log')
   proc = start(args, log_path, ['--max_steps=%d' % final_step])
   status = proc.wait(timeout=600)
   reached = newest_step(args.train_dir)
-  print('final run: exit status %d, newest checkpoint %s (wanted %d)'
-        % (status, reached, final_step))
-  all_ok &= status == 0 and reached == final_step
+  leftovers = [name for name in os.listdir(args.train_dir) if '_temp' in name]
+  print('final run: exit status %d, newest checkpoint %s (wanted %d), '
+        'unfinished saves left: %d' % (status, reached, final_step,
+                                       len(leftovers)))
+  all_ok &= status == 0 and reached == final_step and not leftovers
   evaluation = subprocess.run(
       [sys.executable, os.path.join(ROOT, 'cifar10_eval.py'), '--fake_data',
        '--run_once', '--data_dir=' + args.data_dir,
