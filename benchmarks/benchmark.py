@@ -1,0 +1,769 @@
+# Copyright 2026 The cifar10 suite authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""Speed benchmark of the CIFAR-10 suite, on the machine it runs on.
+
+Measures, in one run:
+
+  input    the training input pipeline alone (`cifar10.distorted_inputs()`):
+           distorted images/s, and the seconds until the shuffling queue
+           first gives a batch (20,000 images to fill with the defaults);
+  ceiling  the training step of `cifar10.train()` fed from one batch held in
+           memory, no queues: the most the graph can do here;
+  full     the training step of `cifar10_train.py` itself (queues, monitored
+           session, summaries every 100 steps), timed from its own log;
+  eval     one pass of `cifar10.inputs(eval_data=True)` + `inference()` over
+           the test file, as `cifar10_eval.py` makes for each checkpoint;
+  twin     the same network and update written as an idiomatic TF2
+           `tf.function` step on `tf.Variable`s, fed from memory, at the best
+           settings measured;
+
+the peak memory of each, and variants that show what each speed choice gains
+(oneDNN, preprocessing threads, session thread pools, summaries).
+
+Each measurement runs in a fresh process of this script (`--measure`), since
+oneDNN is chosen when TensorFlow loads and thread pools are made once per
+process. Within a process, after `--warmup_steps` untimed steps, the steps are
+timed in `--repeats` windows of `--steps` steps; the table gives the median,
+minimum and maximum over the windows, and all figures go to `--json_out`.
+
+Usage, from the top of a checkout:
+
+  python benchmarks/benchmark.py                  # real data in --data_dir
+  python benchmarks/benchmark.py --fake_data      # synthetic data, offline
+  python benchmarks/benchmark.py --fake_data --quick   # a one-minute smoke run
+"""
+
+import collections
+import contextlib
+import datetime
+import io
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+# The suite's modules sit at the top of the checkout and import each other by
+# plain name, as the tutorial's did.
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if TOP not in sys.path:
+  sys.path.insert(0, TOP)
+
+# The training script comes first: it sets TensorFlow's environment before
+# TensorFlow loads, and the benchmark must run it as a user would.
+import cifar10_train  # pylint: disable=g-import-not-at-top,g-bad-import-order
+
+import numpy as np  # pylint: disable=g-import-not-at-top
+import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+import cifar10  # pylint: disable=g-import-not-at-top
+import cifar10_eval  # pylint: disable=g-import-not-at-top,unused-import
+import cifar10_input  # pylint: disable=g-import-not-at-top
+
+FLAGS = tf.compat.v1.flags.FLAGS
+
+VARIANT_GROUPS = ('onednn', 'preprocess_threads', 'session_threads',
+                  'summaries')
+MEASUREMENTS = ('input', 'ceiling', 'full', 'twin', 'eval')
+
+# How long to measure.
+tf.compat.v1.flags.DEFINE_integer(
+    'repeats', 3,
+    'Timed windows per measurement; the table shows their median, minimum '
+    'and maximum.', lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'steps', 40, 'Steps (batches) in each timed window.', lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'warmup_steps', 10,
+    'Untimed steps before the first window. The first step of a queue-fed '
+    'run, which waits for the queue to fill, is never timed.', lower_bound=0)
+tf.compat.v1.flags.DEFINE_list(
+    'variants', list(VARIANT_GROUPS),
+    'Which speed choices to compare with the defaults, from: %s. Empty for '
+    'none.' % ', '.join(VARIANT_GROUPS))
+tf.compat.v1.flags.DEFINE_boolean(
+    'quick', False,
+    'Smoke run of about a minute: 3 windows of 5 steps after 2 warm-up '
+    'steps, a 1,000-image queue, 1,000 evaluation images, no variants. '
+    'Flags given explicitly still win.')
+
+# Where the figures go.
+tf.compat.v1.flags.DEFINE_string(
+    'json_out', 'benchmark.json', 'File to write all the figures to, as JSON.')
+
+# How the benchmark runs itself.
+tf.compat.v1.flags.DEFINE_enum(
+    'measure', None, MEASUREMENTS,
+    'Internal: make only this measurement, in this process, and print its '
+    'figures as one JSON line. The benchmark starts itself this way for '
+    'each measurement.')
+
+tf.compat.v1.flags.register_validator(
+    'variants', lambda groups: set(groups) <= set(VARIANT_GROUPS),
+    message='--variants takes names from: %s' % ', '.join(VARIANT_GROUPS))
+
+QUICK_SETTINGS = {
+    'repeats': 3,
+    'steps': 5,
+    'warmup_steps': 2,
+    'min_fraction_of_examples_in_queue': 0.02,
+    'num_examples': 1000,
+    'variants': [],
+}
+
+# What the variants change in a measuring process's environment. The
+# defaults run without them, whatever the calling shell has set.
+ONEDNN = 'TF_ENABLE_ONEDNN_OPTS'
+INTER_OP = 'TF_NUM_INTEROP_THREADS'
+INTRA_OP = 'TF_NUM_INTRAOP_THREADS'
+CONTROLLED_ENV = (ONEDNN, INTER_OP, INTRA_OP)
+
+# --save_summaries_steps for "summaries off": past the end of any run, so
+# only the monitored session's first step writes them.
+NO_SUMMARIES_STEPS = 10 ** 9
+
+# Marks the measuring process's one line of figures among its other output.
+RESULT_PREFIX = 'BENCHMARK_RESULT '
+
+# A line of the training script's log (SPEC: one a --log_frequency steps).
+LOG_LINE = re.compile(r': step (\d+), loss = \S+ \(([0-9.]+) examples/sec; ')
+
+Variant = collections.namedtuple('Variant', ['name', 'env', 'flags'])
+DEFAULTS = Variant('defaults', {}, ())
+# The twin's baseline: oneDNN on, its best setting wherever it was measured.
+TWIN_BASELINE = Variant('onednn_on', {ONEDNN: '1'}, ())
+
+TITLES = {
+    'input': 'input pipeline alone (distorted batches)',
+    'ceiling': 'training step fed from memory (ceiling)',
+    'full': 'training step of cifar10_train.py (full)',
+    'eval': 'evaluation, one pass over the test file',
+    'twin': 'TF2 tf.function twin, fed from memory',
+}
+
+
+def _apply_quick():
+  """With --quick, sets the smoke-run values of the flags not given."""
+  if not FLAGS.quick:
+    return
+  for name, value in QUICK_SETTINGS.items():
+    if not FLAGS[name].present:
+      setattr(FLAGS, name, value)
+
+
+def _fill_images():
+  """Examples the shuffling queue must hold before training starts."""
+  return int(cifar10.NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
+             FLAGS.min_fraction_of_examples_in_queue)
+
+
+def _session_config():
+  """The session options of the training script (see `run_training()`)."""
+  return tf.compat.v1.ConfigProto(allow_soft_placement=True)
+
+
+def _time_steps(run_step):
+  """Runs the warm-up steps, then times --repeats windows of --steps steps.
+
+  Args:
+    run_step: Callable that runs one step of --batch_size images.
+
+  Returns:
+    List of images/s, one per window.
+  """
+  for _ in range(FLAGS.warmup_steps):
+    run_step()
+  rates = []
+  for _ in range(FLAGS.repeats):
+    start = time.perf_counter()
+    for _ in range(FLAGS.steps):
+      run_step()
+    rates.append(FLAGS.batch_size * FLAGS.steps /
+                 (time.perf_counter() - start))
+  return rates
+
+
+def _memory_batch():
+  """One batch of training images, as the input pipeline gives them.
+
+  The first --batch_size records of the first training file, cropped to the
+  central IMAGE_SIZE square and standardized per image as the pipeline does.
+  The pixel values do not change the work that a step does.
+
+  Returns:
+    images: float32 array [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3].
+    labels: int32 array [batch_size].
+  """
+  path = cifar10_input.data_files(cifar10.data_dir())[0]
+  records = np.fromfile(path, dtype=np.uint8).reshape(
+      -1, cifar10_input.RECORD_BYTES)
+  records = records[np.arange(FLAGS.batch_size) % len(records)]
+  labels = records[:, 0].astype(np.int32)
+  images = records[:, cifar10_input.LABEL_BYTES:].reshape(
+      -1, cifar10_input.DEPTH, cifar10_input.HEIGHT, cifar10_input.WIDTH)
+  images = images.transpose(0, 2, 3, 1).astype(np.float32)
+  top = (cifar10_input.HEIGHT - cifar10.IMAGE_SIZE) // 2
+  left = (cifar10_input.WIDTH - cifar10.IMAGE_SIZE) // 2
+  images = images[:, top:top + cifar10.IMAGE_SIZE,
+                  left:left + cifar10.IMAGE_SIZE, :]
+  # tf.image.per_image_standardization, in numpy.
+  mean = images.mean(axis=(1, 2, 3), keepdims=True)
+  std = np.maximum(images.std(axis=(1, 2, 3), keepdims=True),
+                   1.0 / np.sqrt(images[0].size))
+  return ((images - mean) / std).astype(np.float32), labels
+
+
+def measure_input():
+  """Times the training input pipeline alone.
+
+  Returns:
+    Dict: `images_per_sec` (one per window); `fill_seconds` from starting
+    the queue runners to the first batch; `fill_images`.
+  """
+  with tf.Graph().as_default():
+    with tf.device('/cpu:0'):
+      images, labels = cifar10.distorted_inputs()
+    with tf.compat.v1.Session(config=_session_config()) as sess:
+      coord = tf.train.Coordinator()
+      start = time.perf_counter()
+      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
+      try:
+        sess.run([images, labels])
+        fill_seconds = time.perf_counter() - start
+        rates = _time_steps(lambda: sess.run([images, labels]))
+      finally:
+        coord.request_stop()
+        coord.join(threads)
+  return {'images_per_sec': rates, 'fill_seconds': fill_seconds,
+          'fill_images': _fill_images()}
+
+
+def measure_ceiling():
+  """Times the training step of `cifar10.train()` on a batch in memory.
+
+  The graph is the training script's, with the input queues replaced by
+  constants; the step runs only the train op, no summaries.
+
+  Returns:
+    Dict: `images_per_sec` (one per window); `parameters`, the number of
+    trainable parameters; `first_loss`, the total loss before training.
+  """
+  batch_images, batch_labels = _memory_batch()
+  with tf.Graph().as_default():
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    images = tf.constant(batch_images)
+    if FLAGS.use_fp16:
+      images = tf.cast(images, tf.float16)
+    logits = cifar10.inference(images)
+    loss = cifar10.loss(logits, tf.constant(batch_labels))
+    train_op = cifar10.train(loss, global_step)
+    parameters = sum(v.shape.num_elements()
+                     for v in tf.compat.v1.trainable_variables())
+    with tf.compat.v1.Session(config=_session_config()) as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      first_loss = float(sess.run(loss))
+      rates = _time_steps(lambda: sess.run(train_op))
+  return {'images_per_sec': rates, 'parameters': parameters,
+          'first_loss': first_loss}
+
+
+def measure_full():
+  """Times the training step of `cifar10_train.py`, from its own log.
+
+  Runs `cifar10_train.train()` as the script does, into a temporary
+  --train_dir, logging every step; each log line gives that step's time.
+
+  Returns:
+    Dict: `images_per_sec` (one per window); `first_step_seconds`, the
+    first step, which waits for the queue to fill; `fill_images`.
+
+  Raises:
+    RuntimeError: the log lacks a line for some step.
+  """
+  train_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_')
+  FLAGS.train_dir = train_dir
+  FLAGS.max_steps = 1 + FLAGS.warmup_steps + FLAGS.repeats * FLAGS.steps
+  FLAGS.log_frequency = 1
+  log = io.StringIO()
+  try:
+    with contextlib.redirect_stdout(log):
+      cifar10_train.train()
+  finally:
+    shutil.rmtree(train_dir, ignore_errors=True)
+  seconds = {}
+  for step, examples_per_sec in LOG_LINE.findall(log.getvalue()):
+    seconds[int(step)] = FLAGS.batch_size / float(examples_per_sec)
+  if sorted(seconds) != list(range(FLAGS.max_steps)):
+    raise RuntimeError('cifar10_train.py did not log each of its %d steps:\n%s'
+                       % (FLAGS.max_steps, log.getvalue()[-2000:]))
+  timed = [seconds[step] for step in range(1 + FLAGS.warmup_steps,
+                                           FLAGS.max_steps)]
+  windows = [timed[i:i + FLAGS.steps] for i in range(0, len(timed),
+                                                     FLAGS.steps)]
+  return {'images_per_sec': [FLAGS.batch_size * len(w) / sum(w)
+                             for w in windows],
+          'first_step_seconds': seconds[0], 'fill_images': _fill_images()}
+
+
+def measure_eval():
+  """Times passes over the test file, as `cifar10_eval.py` makes them.
+
+  Each window is one pass of --num_examples images (or the whole file) in a
+  new session, from starting the queue runners to the last batch.
+
+  Returns:
+    Dict: `images_per_sec` (one per pass); `images`, the images of a pass.
+  """
+  with tf.Graph().as_default():
+    with tf.device('/cpu:0'):
+      images, labels = cifar10.inputs(eval_data=True, num_epochs=1)
+    logits = cifar10.inference(images)
+    top_k_op = tf.nn.in_top_k(targets=labels, predictions=logits, k=1)
+    init = [tf.compat.v1.global_variables_initializer(),
+            tf.compat.v1.local_variables_initializer()]
+    rates = []
+    for _ in range(FLAGS.repeats):
+      with tf.compat.v1.Session(config=_session_config()) as sess:
+        sess.run(init)
+        coord = tf.train.Coordinator()
+        start = time.perf_counter()
+        threads = tf.compat.v1.train.start_queue_runners(sess=sess,
+                                                         coord=coord)
+        count = 0
+        try:
+          while count < FLAGS.num_examples:
+            count += len(sess.run(top_k_op))
+        except tf.errors.OutOfRangeError:
+          pass  # The file holds fewer images than --num_examples.
+        rates.append(count / (time.perf_counter() - start))
+        coord.request_stop()
+        coord.join(threads)
+  return {'images_per_sec': rates, 'images': count}
+
+
+class Twin(tf.Module):
+  """The tutorial's network and training step, written as idiomatic TF2.
+
+  The layers, shapes, initializers, weight decay, learning-rate schedule,
+  plain gradient descent and moving averages of the variables of
+  `cifar10.inference()`, `loss()` and `train()`, without the summaries, in
+  float32: `tf.Variable`s and a `tf.function` step, run eagerly.
+  """
+
+  def __init__(self):
+    super().__init__(name='twin')
+
+    def weights(shape, stddev):
+      return tf.Variable(tf.random.truncated_normal(shape, stddev=stddev))
+
+    def biases(size, value):
+      return tf.Variable(tf.fill([size], value))
+
+    flat = (cifar10.IMAGE_SIZE // 4) ** 2 * 64  # After two stride-2 pools.
+    self.conv1 = (weights([5, 5, 3, 64], 5e-2), biases(64, 0.0))
+    self.conv2 = (weights([5, 5, 64, 64], 5e-2), biases(64, 0.1))
+    self.local3 = (weights([flat, 384], 0.04), biases(384, 0.1))
+    self.local4 = (weights([384, 192], 0.04), biases(192, 0.1))
+    self.softmax_linear = (weights([192, cifar10.NUM_CLASSES], 1 / 192.0),
+                           biases(cifar10.NUM_CLASSES, 0.0))
+    self.params = [v for layer in (self.conv1, self.conv2, self.local3,
+                                   self.local4, self.softmax_linear)
+                   for v in layer]
+    # Shadow copies start at the initial values, as ExponentialMovingAverage
+    # makes them.
+    self.averages = [tf.Variable(p) for p in self.params]
+    self.global_step = tf.Variable(0, dtype=tf.int64)
+
+  def logits(self, images):
+    """Returns logits [batch, NUM_CLASSES] of images [batch, 24, 24, 3]."""
+    x = tf.nn.relu(tf.nn.bias_add(
+        tf.nn.conv2d(images, self.conv1[0], 1, 'SAME'), self.conv1[1]))
+    x = tf.nn.max_pool2d(x, 3, 2, 'SAME')
+    x = tf.nn.lrn(x, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)
+    x = tf.nn.relu(tf.nn.bias_add(
+        tf.nn.conv2d(x, self.conv2[0], 1, 'SAME'), self.conv2[1]))
+    x = tf.nn.lrn(x, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)
+    x = tf.nn.max_pool2d(x, 3, 2, 'SAME')
+    x = tf.reshape(x, [tf.shape(x)[0], -1])
+    x = tf.nn.relu(tf.matmul(x, self.local3[0]) + self.local3[1])
+    x = tf.nn.relu(tf.matmul(x, self.local4[0]) + self.local4[1])
+    return tf.matmul(x, self.softmax_linear[0]) + self.softmax_linear[1]
+
+  def loss(self, images, labels):
+    """Mean cross entropy plus weight decay 0.004 on local3 and local4."""
+    cross_entropy = tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=self.logits(images)))
+    return cross_entropy + 0.004 * (tf.nn.l2_loss(self.local3[0]) +
+                                    tf.nn.l2_loss(self.local4[0]))
+
+  @tf.function
+  def train_step(self, images, labels):
+    """One step of gradient descent, then the moving averages; returns loss."""
+    with tf.GradientTape() as tape:
+      loss = self.loss(images, labels)
+    grads = tape.gradient(loss, self.params)
+    decay_steps = int(cifar10.NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN /
+                      FLAGS.batch_size * cifar10.NUM_EPOCHS_PER_DECAY)
+    lr = cifar10.INITIAL_LEARNING_RATE * cifar10.LEARNING_RATE_DECAY_FACTOR ** (
+        tf.cast(self.global_step // decay_steps, tf.float32))
+    for param, grad in zip(self.params, grads):
+      param.assign_sub(lr * grad)
+    self.global_step.assign_add(1)
+    step = tf.cast(self.global_step, tf.float32)
+    decay = tf.minimum(cifar10.MOVING_AVERAGE_DECAY,
+                       (1.0 + step) / (10.0 + step))
+    for average, param in zip(self.averages, self.params):
+      average.assign_sub((1.0 - decay) * (average - param))
+    return loss
+
+
+def measure_twin():
+  """Times the TF2 twin's training step on a batch in memory.
+
+  Returns:
+    Dict: `images_per_sec` (one per window); `parameters`, the number of
+    trainable parameters; `first_loss`, the total loss before training.
+  """
+  batch_images, batch_labels = _memory_batch()
+  images = tf.constant(batch_images)
+  labels = tf.constant(batch_labels)
+  twin = Twin()
+  first_loss = float(twin.loss(images, labels))
+  rates = _time_steps(lambda: twin.train_step(images, labels))
+  return {'images_per_sec': rates,
+          'parameters': sum(p.shape.num_elements() for p in twin.params),
+          'first_loss': first_loss}
+
+
+def _onednn_enabled():
+  """Whether TensorFlow runs oneDNN kernels in this process; None if unknown.
+
+  TensorFlow decides when it loads, from TF_ENABLE_ONEDNN_OPTS and the CPU;
+  only a private module tells what it decided.
+  """
+  try:
+    # pylint: disable=g-import-not-at-top
+    from tensorflow.python.util import _pywrap_util_port
+    return bool(_pywrap_util_port.IsMklEnabled())
+  except (ImportError, AttributeError):
+    return None
+
+
+def _peak_rss_mib():
+  """Peak resident memory of this process, in MiB."""
+  peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+  # Linux counts kilobytes, macOS bytes.
+  return peak / (1 << 20 if sys.platform == 'darwin' else 1 << 10)
+
+
+def measure():
+  """Makes the --measure measurement and prints its figures as one line."""
+  if FLAGS.measure == 'twin':
+    figures = measure_twin()
+  else:
+    # Each graph-mode measurement builds its own tf.Graph, as the scripts do.
+    figures = {'input': measure_input, 'ceiling': measure_ceiling,
+               'full': measure_full, 'eval': measure_eval}[FLAGS.measure]()
+  figures['peak_rss_mib'] = _peak_rss_mib()
+  figures['onednn'] = _onednn_enabled()
+  print(RESULT_PREFIX + json.dumps(figures))
+
+
+# The benchmark: runs each measurement in its own process.
+
+
+def _run(measurement, variant):
+  """Runs one measurement in a fresh process of this script.
+
+  Args:
+    measurement: One of MEASUREMENTS.
+    variant: The Variant whose environment and flags the process gets.
+
+  Returns:
+    Dict of its figures, with `images_per_sec` summarized, the variant's
+    name, `env`, `flags` and the process's `wall_seconds`.
+
+  Raises:
+    SystemExit: the process failed; the message holds the end of its output.
+  """
+  env = {name: value for name, value in os.environ.items()
+         if name not in CONTROLLED_ENV}
+  set_env = dict(TWIN_BASELINE.env if measurement == 'twin' else {},
+                 **variant.env)
+  env.update(set_env)
+  command = ([sys.executable, os.path.abspath(__file__)] + sys.argv[1:] +
+             ['--measure=' + measurement] + list(variant.flags))
+  start = time.perf_counter()
+  proc = subprocess.run(command, env=env, capture_output=True, text=True,
+                        check=False)
+  wall_seconds = time.perf_counter() - start
+  lines = [line for line in proc.stdout.splitlines()
+           if line.startswith(RESULT_PREFIX)]
+  if proc.returncode or not lines:
+    sys.exit('benchmark.py: error: the %s measurement (%s) failed with '
+             'status %d:\n%s%s' % (measurement, variant.name, proc.returncode,
+                                   proc.stdout[-2000:], proc.stderr[-3000:]))
+  figures = json.loads(lines[-1][len(RESULT_PREFIX):])
+  rates = figures['images_per_sec']
+  figures.update(
+      measurement=measurement, variant=variant.name, env=set_env,
+      flags=list(variant.flags), wall_seconds=wall_seconds,
+      images_per_sec={'median': statistics.median(rates), 'min': min(rates),
+                      'max': max(rates), 'windows': rates})
+  print('  %-8s %-22s %9s images/s  (%.0f s)'
+        % (measurement, variant.name, '{:,.0f}'.format(statistics.median(
+            rates)), wall_seconds))
+  sys.stdout.flush()
+  return figures
+
+
+def _variant_runs(onednn_default):
+  """Lists the (measurement, Variant) runs of the groups in --variants.
+
+  Args:
+    onednn_default: Whether TensorFlow turns oneDNN on here by itself, or
+      None if unknown; the defaults runs already stand for that setting.
+
+  Returns:
+    List of (measurement, Variant) pairs.
+  """
+  cores = _cores()
+  runs = []
+  if 'onednn' in FLAGS.variants:
+    for name, value, is_default in (('onednn_on', '1', True),
+                                    ('onednn_off', '0', False)):
+      if onednn_default is not is_default:
+        runs += [(m, Variant(name, {ONEDNN: value}, ()))
+                 for m in ('ceiling', 'full')]
+    runs.append(('twin', Variant('onednn_off', {ONEDNN: '0'}, ())))
+  if 'preprocess_threads' in FLAGS.variants:
+    for threads in sorted({cores, 2 * cores} - {FLAGS.num_preprocess_threads}):
+      variant = Variant('preprocess_threads_%d' % threads, {},
+                        ('--num_preprocess_threads=%d' % threads,))
+      runs += [('input', variant), ('full', variant)]
+  if 'session_threads' in FLAGS.variants:
+    for variant in (Variant('inter_op_threads_1', {INTER_OP: '1'}, ()),
+                    Variant('intra_op_threads_%d' % max(1, cores // 2),
+                            {INTRA_OP: str(max(1, cores // 2))}, ())):
+      runs += [('full', variant), ('twin', variant)]
+  if 'summaries' in FLAGS.variants:
+    runs.append(('full', Variant(
+        'summaries_off', {},
+        ('--save_summaries_steps=%d' % NO_SUMMARIES_STEPS,))))
+  return runs
+
+
+def _cores():
+  """CPU cores this process may run on."""
+  if hasattr(os, 'sched_getaffinity'):
+    return len(os.sched_getaffinity(0))
+  return os.cpu_count()
+
+
+def _cpu_model():
+  """The CPU's model name, from /proc/cpuinfo where there is one."""
+  try:
+    with open('/proc/cpuinfo') as f:
+      for line in f:
+        if line.startswith('model name'):
+          return line.split(':', 1)[1].strip()
+  except OSError:
+    pass  # Not Linux: the platform module's answer is the best there is.
+  return platform.processor() or platform.machine()
+
+
+def _setting(run):
+  """The variables and flags a run sets, for the table."""
+  return ' '.join(['%s=%s' % item for item in sorted(run['env'].items())] +
+                  run['flags']) or 'as shipped'
+
+
+def _format_rate(summary):
+  return '{:,.0f}'.format(summary['median'])
+
+
+def _format_range(summary):
+  return '{:,.0f} - {:,.0f}'.format(summary['min'], summary['max'])
+
+
+def format_report(report):
+  """Formats the report as the tables that the benchmark prints.
+
+  Args:
+    report: Dict as written to --json_out.
+
+  Returns:
+    String of several lines.
+  """
+  machine, settings = report['machine'], report['settings']
+  onednn = {True: 'on', False: 'off', None: 'unknown'}[
+      machine['onednn_default']]
+  lines = [
+      '',
+      'CIFAR-10 speed benchmark, %s' % machine['date'],
+      '  machine   %s, %d cores, %s' % (machine['cpu'], machine['cores'],
+                                        machine['platform']),
+      '  software  TensorFlow %s, Python %s; oneDNN %s by default'
+      % (machine['tensorflow'], machine['python'], onednn),
+      '  load      1-minute load average %.2f at start, %.2f at end (other '
+      'work on the machine makes the figures noisy)'
+      % tuple(machine['load_average']),
+      '  data      %s files in %s' % (settings['data'], settings['data_dir']),
+      '  settings  batch %d; %d windows of %d steps after %d warm-up steps; '
+      'queue of %s images; %d preprocessing threads'
+      % (settings['batch_size'], settings['repeats'], settings['steps'],
+         settings['warmup_steps'], '{:,}'.format(settings['fill_images']),
+         settings['num_preprocess_threads']),
+      '',
+      '%-42s %9s  %-19s %8s' % ('measurement', 'images/s', 'min - max',
+                                'peak MiB'),
+  ]
+  for name in MEASUREMENTS:
+    run = report['measurements'][name]
+    note = ''
+    if name == 'input':
+      note = 'fill: %s images in %.1f s' % ('{:,}'.format(run['fill_images']),
+                                           run['fill_seconds'])
+    elif name == 'full':
+      note = 'first step, fill included: %.1f s' % run['first_step_seconds']
+    elif name == 'eval':
+      note = '%s images a pass' % '{:,}'.format(run['images'])
+    elif name == 'twin':
+      note = 'best: %s' % _setting(run)
+    lines.append('%-42s %9s  %-19s %8.0f   %s' % (
+        TITLES[name], _format_rate(run['images_per_sec']),
+        _format_range(run['images_per_sec']), run['peak_rss_mib'], note))
+  ratios = report['ratios']
+  lines += [
+      '',
+      'full / ceiling  %6.2f  share of the in-memory ceiling that the script '
+      'reaches (1.00: input fully hidden)' % ratios['full_over_ceiling'],
+      'input / full    %6.2f  how much faster the pipeline runs alone than '
+      'training consumes' % ratios['input_over_full'],
+      'full / twin     %6.2f  the script against the TF2 twin at its best '
+      '(>= 1.00: no slower)' % ratios['full_over_twin'],
+  ]
+  if len(report['runs']) > len(MEASUREMENTS):
+    width = max(len(_setting(run)) for run in report['runs'])
+    lines += [
+        '',
+        'What each choice gains: each run in its own process; vs = median '
+        'over the median of the same measurement\'s baseline (first row)',
+        '%-8s %-22s %-*s %9s  %-19s %5s %8s' % (
+            'measure', 'variant', width, 'setting', 'images/s', 'min - max',
+            'vs', 'peak MiB')]
+    for name in MEASUREMENTS:
+      for run in report['runs']:
+        if run['measurement'] == name:
+          lines.append('%-8s %-22s %-*s %9s  %-19s %5.2f %8.0f' % (
+              name, run['variant'], width, _setting(run),
+              _format_rate(run['images_per_sec']),
+              _format_range(run['images_per_sec']), run['vs_baseline'],
+              run['peak_rss_mib']))
+  return '\n'.join(lines)
+
+
+def benchmark():
+  """Runs every measurement and variant, prints the tables, writes JSON.
+
+  Returns:
+    The report, as written to --json_out.
+  """
+  data_dir = cifar10.data_dir()  # Writes the --fake_data files, once.
+  try:
+    cifar10_input.check_data_files(cifar10_input.data_files(data_dir) +
+                                   cifar10_input.data_files(data_dir, True))
+  except cifar10_input.DataError as e:
+    sys.exit('benchmark.py: error: %s' % e)
+  print('Measuring, each in its own process: the defaults, then %s.'
+        % (', '.join(FLAGS.variants) or 'no variants'))
+  sys.stdout.flush()
+
+  load_at_start = os.getloadavg()[0]
+  runs = [_run(m, TWIN_BASELINE if m == 'twin' else DEFAULTS)
+          for m in MEASUREMENTS]
+  onednn_default = runs[0]['onednn']
+  runs += [_run(m, v) for m, v in _variant_runs(onednn_default)]
+
+  baselines = {run['measurement']: run['images_per_sec']['median']
+               for run in runs[:len(MEASUREMENTS)]}
+  for run in runs:
+    run['vs_baseline'] = (run['images_per_sec']['median'] /
+                          baselines[run['measurement']])
+  measurements = {run['measurement']: run for run in runs[:len(MEASUREMENTS)]}
+  measurements['twin'] = max(
+      (run for run in runs if run['measurement'] == 'twin'),
+      key=lambda run: run['images_per_sec']['median'])
+
+  def median(name):
+    return measurements[name]['images_per_sec']['median']
+
+  report = {
+      'machine': {
+          'cpu': _cpu_model(),
+          'cores': _cores(),
+          'platform': platform.platform(),
+          'python': platform.python_version(),
+          'tensorflow': tf.__version__,
+          'onednn_default': onednn_default,
+          'load_average': [load_at_start, os.getloadavg()[0]],
+          'date': datetime.datetime.now().isoformat(timespec='seconds'),
+      },
+      'settings': {
+          'batch_size': FLAGS.batch_size,
+          'repeats': FLAGS.repeats,
+          'steps': FLAGS.steps,
+          'warmup_steps': FLAGS.warmup_steps,
+          'fill_images': _fill_images(),
+          'num_preprocess_threads': FLAGS.num_preprocess_threads,
+          'eval_examples': FLAGS.num_examples,
+          'data': 'synthetic' if FLAGS.fake_data else 'real',
+          'data_dir': data_dir,
+          'variants': FLAGS.variants,
+      },
+      'measurements': measurements,
+      'ratios': {
+          'full_over_ceiling': median('full') / median('ceiling'),
+          'input_over_full': median('input') / median('full'),
+          'full_over_twin': median('full') / median('twin'),
+      },
+      'runs': runs,
+  }
+  print(format_report(report))
+  with open(FLAGS.json_out, 'w') as f:
+    json.dump(report, f, indent=2, sort_keys=True)
+  print('\nAll figures: %s' % os.path.abspath(FLAGS.json_out))
+  return report
+
+
+def main(argv=None):  # pylint: disable=unused-argument
+  tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
+  _apply_quick()
+  if FLAGS.measure:
+    measure()
+  else:
+    benchmark()
+
+
+if __name__ == '__main__':
+  tf.compat.v1.app.run(main)

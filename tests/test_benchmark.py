@@ -1,0 +1,110 @@
+"""The speed benchmark runs and writes well-formed figures.
+
+Timing stays out of the tests: they check that every figure is there, is a
+positive finite number and agrees with the others, never how large it is.
+"""
+
+import json
+import math
+
+import pytest
+
+from conftest import run_script
+
+pytestmark = pytest.mark.slow
+
+MEASUREMENTS = ('input', 'ceiling', 'full', 'twin', 'eval')
+
+
+@pytest.fixture(scope='module')
+def benchmark(fake_data_root, tmp_path_factory):
+  """The JSON report and printed output of a quick run with one variant."""
+  json_out = str(tmp_path_factory.mktemp('benchmark') / 'benchmark.json')
+  proc = run_script('benchmarks/benchmark.py', '--fake_data',
+                    '--data_dir=' + fake_data_root, '--quick',
+                    '--repeats=2', '--steps=3', '--variants=summaries',
+                    '--json_out=' + json_out)
+  with open(json_out) as f:
+    return json.load(f), proc.stdout
+
+
+def _is_positive_number(value):
+  return (isinstance(value, (int, float)) and not isinstance(value, bool) and
+          math.isfinite(value) and value > 0)
+
+
+def test_benchmark_reports_every_measurement(benchmark):
+  report, _ = benchmark
+  assert set(report) == {'machine', 'settings', 'measurements', 'ratios',
+                         'runs'}
+  assert set(report['measurements']) == set(MEASUREMENTS)
+  assert set(report['ratios']) == {'full_over_ceiling', 'input_over_full',
+                                   'full_over_twin'}
+  for key in ('cpu', 'cores', 'platform', 'python', 'tensorflow',
+              'onednn_default', 'load_average', 'date'):
+    assert key in report['machine']
+  assert report['settings']['repeats'] == 2
+  assert report['settings']['steps'] == 3
+  assert report['settings']['data'] == 'synthetic'
+
+
+def test_benchmark_figures_are_positive_and_finite(benchmark):
+  report, _ = benchmark
+  for run in report['runs']:
+    rates = run['images_per_sec']
+    assert len(rates['windows']) == 2
+    assert all(_is_positive_number(r) for r in rates['windows'])
+    assert rates['min'] <= rates['median'] <= rates['max']
+    assert rates['min'] == min(rates['windows'])
+    assert rates['max'] == max(rates['windows'])
+    assert _is_positive_number(run['peak_rss_mib'])
+    assert _is_positive_number(run['wall_seconds'])
+  measurements = report['measurements']
+  assert _is_positive_number(measurements['input']['fill_seconds'])
+  assert measurements['input']['fill_images'] == 1000
+  assert _is_positive_number(measurements['full']['first_step_seconds'])
+  assert measurements['eval']['images'] >= 1000
+  assert all(_is_positive_number(r) for r in report['ratios'].values())
+
+
+def test_benchmark_ratios_are_those_of_the_medians(benchmark):
+  report, _ = benchmark
+  median = {name: run['images_per_sec']['median']
+            for name, run in report['measurements'].items()}
+  ratios = report['ratios']
+  assert ratios['full_over_ceiling'] == pytest.approx(
+      median['full'] / median['ceiling'])
+  assert ratios['input_over_full'] == pytest.approx(
+      median['input'] / median['full'])
+  assert ratios['full_over_twin'] == pytest.approx(
+      median['full'] / median['twin'])
+
+
+def test_benchmark_compares_each_variant_with_its_baseline(benchmark):
+  report, _ = benchmark
+  runs = [(run['measurement'], run['variant']) for run in report['runs']]
+  assert runs == [(m, 'onednn_on' if m == 'twin' else 'defaults')
+                  for m in MEASUREMENTS] + [('full', 'summaries_off')]
+  baseline = report['measurements']['full']['images_per_sec']['median']
+  variant = report['runs'][-1]
+  assert variant['flags'] == ['--save_summaries_steps=1000000000']
+  assert variant['vs_baseline'] == pytest.approx(
+      variant['images_per_sec']['median'] / baseline)
+
+
+def test_twin_has_the_network_of_the_graph(benchmark):
+  report, _ = benchmark
+  ceiling = report['measurements']['ceiling']
+  twin = report['measurements']['twin']
+  assert ceiling['parameters'] == twin['parameters'] == 1068298
+  # Same initializers and weight decay: the same loss before training, about
+  # 2.30 of cross entropy plus 2.37 of decay.
+  assert twin['first_loss'] == pytest.approx(ceiling['first_loss'], abs=0.2)
+
+
+def test_benchmark_prints_the_tables(benchmark):
+  _, stdout = benchmark
+  for text in ('input pipeline alone', 'in-memory ceiling', 'full / ceiling',
+               'input / full', 'full / twin', 'What each choice gains',
+               'summaries_off'):
+    assert text in stdout
