@@ -58,6 +58,7 @@ import os
 # TF_CPP_MIN_LOG_LEVEL says otherwise. Must be set before TensorFlow loads.
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
+from absl import app  # pylint: disable=g-import-not-at-top
 import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
 import cifar10  # pylint: disable=g-import-not-at-top
@@ -261,7 +262,8 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 def run():
   """Console entry point `cifar10-multi-gpu-train`."""
-  tf.compat.v1.app.run(main)
+  # absl (not tf.compat.v1.app) turns a bad flag value into one line.
+  app.run(main)
 
 
 if __name__ == '__main__':

@@ -56,6 +56,7 @@ import time
 # TF_CPP_MIN_LOG_LEVEL says otherwise. Must be set before TensorFlow loads.
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
+from absl import app
 import numpy as np
 import tensorflow as tf
 
@@ -552,7 +553,8 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 def run():
   """Console entry point `cifar10-train`."""
-  tf.compat.v1.app.run(main)
+  # absl (not tf.compat.v1.app) turns a bad flag value into one line.
+  app.run(main)
 
 
 if __name__ == '__main__':

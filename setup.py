@@ -24,6 +24,7 @@ setup(
         'tensorboard>=2.16,<3',
         'numpy',
         'six',
+        'absl-py',
     ],
     extras_require={
         'test': ['pytest>=7', 'hypothesis', 'matplotlib'],

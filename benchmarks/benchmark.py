@@ -72,6 +72,7 @@ if TOP not in sys.path:
 # TensorFlow loads, and the benchmark must run it as a user would.
 import cifar10_train  # pylint: disable=g-import-not-at-top,g-bad-import-order
 
+from absl import app  # pylint: disable=g-import-not-at-top
 import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf  # pylint: disable=g-import-not-at-top
 
@@ -766,4 +767,5 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 
 if __name__ == '__main__':
-  tf.compat.v1.app.run(main)
+  # absl (not tf.compat.v1.app) turns a bad flag value into one line.
+  app.run(main)

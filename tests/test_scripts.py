@@ -247,3 +247,12 @@ def test_use_fp16_trains_without_nan(fake_data_root, tmp_path):
   assert len(losses) == 3 and all(np.isfinite(losses))
   reader = tf.train.load_checkpoint(train_dir)
   assert reader.get_variable_to_dtype_map()['conv1/weights'] == tf.float16
+
+
+def test_bad_flag_value_is_one_line_and_a_non_zero_exit(tmp_path):
+  proc = run_script('cifar10_train.py', '--batch_size=0',
+                    '--train_dir=%s' % tmp_path, timeout=120, check=False)
+  assert proc.returncode != 0
+  assert 'FATAL Flags parsing error: flag --batch_size=0: 0 is not a ' \
+         'positive integer' in proc.stderr
+  assert 'Traceback' not in proc.stderr
