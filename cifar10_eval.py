@@ -49,6 +49,10 @@ import time
 # "Enqueue operation was cancelled" when the queues close) stay hidden unless
 # TF_CPP_MIN_LOG_LEVEL says otherwise. Must be set before TensorFlow loads.
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+# oneDNN kernels: TensorFlow turns them on by itself only on some CPUs, and
+# they made the training step 2 to 2.5 times faster on CPUs (see the README's
+# Speed section). An explicit TF_ENABLE_ONEDNN_OPTS=0 still turns them off.
+os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
 
 from absl import app
 import numpy as np

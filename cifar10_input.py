@@ -48,8 +48,11 @@ tf.compat.v1.flags.DEFINE_float(
     'before training starts; 0.4 (20,000 images) as in the tutorial. Lower it '
     'for quick runs.', lower_bound=0.0, upper_bound=1.0)
 tf.compat.v1.flags.DEFINE_integer(
-    'num_preprocess_threads', 16,
-    'Number of threads that read, distort and enqueue images.', lower_bound=1)
+    'num_preprocess_threads', None,
+    'Number of threads that read, distort and enqueue images. Default: 16 '
+    'where a GPU is visible, as in the tutorial; otherwise the number of CPU '
+    'cores (at least 2), since the threads then share the cores with the '
+    'model.', lower_bound=1)
 
 # Process images of this size. Note that this differs from the original CIFAR
 # image size of 32 x 32. If one alters this number, then the entire model
@@ -208,6 +211,15 @@ def read_cifar10(filename_queue):
   return result
 
 
+def preprocess_thread_count():
+  """--num_preprocess_threads, or the default for this machine."""
+  if FLAGS.num_preprocess_threads:
+    return FLAGS.num_preprocess_threads
+  if tf.config.list_physical_devices('GPU'):
+    return 16
+  return max(2, min(16, os.cpu_count() or 2))
+
+
 def _generate_image_and_label_batch(image, label, min_queue_examples,
                                     batch_size, shuffle,
                                     allow_smaller_final_batch=False):
@@ -229,7 +241,7 @@ def _generate_image_and_label_batch(image, label, min_queue_examples,
   """
   # Create a queue that shuffles the examples, and then
   # read 'batch_size' images + labels from the example queue.
-  num_preprocess_threads = FLAGS.num_preprocess_threads
+  num_preprocess_threads = preprocess_thread_count()
   if allow_smaller_final_batch:
     # One pass, in file order: a single thread keeps the records in order, so
     # the first N images are always the same N.

@@ -558,7 +558,8 @@ def _variant_runs(onednn_default):
                  for m in ('ceiling', 'full')]
     runs.append(('twin', Variant('onednn_off', {ONEDNN: '0'}, ())))
   if 'preprocess_threads' in FLAGS.variants:
-    for threads in sorted({cores, 2 * cores} - {FLAGS.num_preprocess_threads}):
+    default = cifar10_input.preprocess_thread_count()
+    for threads in sorted({cores, 2 * cores, 16} - {default}):
       variant = Variant('preprocess_threads_%d' % threads, {},
                         ('--num_preprocess_threads=%d' % threads,))
       runs += [('input', variant), ('full', variant)]
@@ -736,7 +737,7 @@ def benchmark():
           'steps': FLAGS.steps,
           'warmup_steps': FLAGS.warmup_steps,
           'fill_images': _fill_images(),
-          'num_preprocess_threads': FLAGS.num_preprocess_threads,
+          'num_preprocess_threads': cifar10_input.preprocess_thread_count(),
           'eval_examples': FLAGS.num_examples,
           'data': 'synthetic' if FLAGS.fake_data else 'real',
           'data_dir': data_dir,
