@@ -26,6 +26,12 @@ System        | Step Time (sec/batch)  |     Accuracy
 ------------------------------------------------------------------
 1 Tesla K20m  | 0.35-0.60              | ~86% at 60K steps  (5 hours)
 1 Tesla K40m  | 0.25-0.35              | ~86% at 100K steps (4 hours)
+2 CPU cores * | 0.15 (850 images/sec)  | 60.5% at 1K steps (2.5 min)
+              |                        | 71.7% at 3K steps (8 min)
+
+* Intel Xeon with AVX-512, no GPU; TensorFlow 2.21, oneDNN on; measured
+  2026-11-22 with this suite (the K20m/K40m rows are the original
+  tutorial's). benchmarks/benchmark.py measures your machine.
 
 Usage:
 Please see the tutorial and website for how to download the CIFAR-10
