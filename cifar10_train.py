@@ -120,7 +120,9 @@ class LoggerHook(tf.compat.v1.train.SessionRunHook):
   def after_run(self, run_context, run_values):
     step_after, loss_value = run_values.results
     step = step_after - 1
-    if step % FLAGS.log_frequency:
+    # A worker of synchronous distributed training can run twice within one
+    # global step (it then computes another worker's share): log it once.
+    if step % FLAGS.log_frequency or step == self._last_step:
       return
     current_time = time.time()
     steps = step - self._last_step if self._last_step is not None else 1
