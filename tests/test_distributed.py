@@ -142,6 +142,53 @@ def test_each_step_averages_one_gradient_per_worker(small_data_dir):
     assert tf.get_static_value(op.inputs[1]) == 3  # num_required
 
 
+def test_input_queue_runners_rerun_only_steps_rejected_as_duplicates(
+    small_data_dir):
+  graph = _worker_graph(small_data_dir, num_ps=1, num_workers=2,
+                        task_index=1, num_gpus=1)
+  runners = graph.get_collection(tf.compat.v1.GraphKeys.QUEUE_RUNNERS)
+  assert runners and all(
+      isinstance(r, cifar10_distributed_train._RetryingQueueRunner)  # pylint: disable=protected-access
+      for r in runners)
+
+  class Session(object):
+    """Rejects its first two steps as TensorFlow does, then counts."""
+
+    def __init__(self, error_message):
+      self.error_message = error_message
+      self.steps = 0
+      self.done = 0
+
+    def make_callable(self, fetches):
+      def step():
+        self.steps += 1
+        if self.steps <= 2:
+          raise tf.errors.AbortedError(None, None, self.error_message)
+        self.done += 1
+      return step
+
+  duplicate = Session('The same RunGraph (Worker) request was received '
+                      'twice. graph_handle: "7"')
+  step = cifar10_distributed_train._RetryRejectedSteps(duplicate).make_callable(  # pylint: disable=protected-access
+      'enqueue')
+  step()
+  assert (duplicate.steps, duplicate.done) == (3, 1)
+  other = Session('Session 1234 is not found.')
+  step = cifar10_distributed_train._RetryRejectedSteps(other).make_callable(  # pylint: disable=protected-access
+      'enqueue')
+  with pytest.raises(tf.errors.AbortedError):
+    step()
+
+
+def test_a_second_session_ends_the_worker_instead_of_training_on():
+  cluster = tf.train.ClusterSpec({'ps': ['127.0.0.1:1'],
+                                  'worker': ['127.0.0.1:2']})
+  watchdog = cifar10_distributed_train.Watchdog(cluster, 0, None)
+  watchdog.after_create_session(None, None)
+  with pytest.raises(cifar10_distributed_train.SessionLostError):
+    watchdog.after_create_session(None, None)
+
+
 def test_chief_names_the_worker_that_stopped(capsys):
   # A listening socket plays the parameter server: it is still there.
   ps = socket.socket()
