@@ -441,7 +441,9 @@ class Watchdog(tf.compat.v1.train.SessionRunHook):
                    if self._task_index == 0 else [])
       # A lost parameter server stalls every worker: blame it, not them.
       lost = self.lost_peer() if idle > self._timeout or missing else None
-      if lost and trained and not self._stopped.is_set():
+      if self._stopped.is_set():
+        return
+      if lost and trained:
         sys.stdout.flush()
         message = _error('lost %s at %s: it refuses connections, and no step '
                          'has finished here for %d s. %s'
