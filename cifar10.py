@@ -445,6 +445,22 @@ def learning_rate(global_step):
   return lr
 
 
+def _add_variable_histograms(grads):
+  """Adds histograms of the trainable variables and of their gradients.
+
+  Args:
+    grads: List of (gradient, variable) pairs.
+  """
+  # Add histograms for trainable variables.
+  for var in tf.compat.v1.trainable_variables():
+    _histogram_summary(var.op.name, var)
+
+  # Add histograms for gradients.
+  for grad, var in grads:
+    if grad is not None:
+      _histogram_summary(var.op.name + '/gradients', grad)
+
+
 def apply_and_average(grads, global_step, lr):
   """Applies gradients, then updates the moving averages of the variables.
 
@@ -463,14 +479,7 @@ def apply_and_average(grads, global_step, lr):
   opt = tf.compat.v1.train.GradientDescentOptimizer(lr)
   apply_gradient_op = opt.apply_gradients(grads, global_step=global_step)
 
-  # Add histograms for trainable variables.
-  for var in tf.compat.v1.trainable_variables():
-    _histogram_summary(var.op.name, var)
-
-  # Add histograms for gradients.
-  for grad, var in grads:
-    if grad is not None:
-      _histogram_summary(var.op.name + '/gradients', grad)
+  _add_variable_histograms(grads)
 
   # Track the moving averages of all trainable variables.
   variable_averages = tf.compat.v1.train.ExponentialMovingAverage(

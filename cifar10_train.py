@@ -143,7 +143,9 @@ class LoggerHook(tf.compat.v1.train.SessionRunHook):
   def after_run(self, run_context, run_values):
     step_after, loss_value = run_values.results
     step = step_after - 1
-    if step % FLAGS.log_frequency:
+    # A worker of synchronous distributed training can run twice within one
+    # global step (it then computes another worker's share): log it once.
+    if step % FLAGS.log_frequency or step == self._last_step:
       return
     current_time = time.time()
     steps = step - self._last_step if self._last_step is not None else 1
@@ -326,7 +328,8 @@ def prepare_train_dir():
 
 
 class Interrupted(Exception):
-  """SIGTERM or SIGINT arrived before training started."""
+  """SIGTERM or SIGINT arrived where no clean stop was possible: before
+  training started, or in a trainer without a StopHook."""
 
   def __init__(self, signum):
     super(Interrupted, self).__init__(signal.Signals(signum).name)
@@ -549,8 +552,13 @@ def run_script(train_fn):
     train_fn()
   except (cifar10_input.DataError, TrainingError) as e:
     sys.exit('%s: error: %s' % (script, e))
+  except tf.compat.v1.train.NanLossDuringTrainingError:
+    sys.exit('%s: error: the loss became NaN. Lower the learning rate '
+             '(INITIAL_LEARNING_RATE in cifar10.py), or check the data.'
+             % script)
   except Interrupted as e:
-    print('Stopped by %s before training started; nothing was saved.' % e)
+    print('Stopped by %s; nothing was saved since the newest checkpoint in '
+          '%s.' % (e, FLAGS.train_dir))
     sys.exit(128 + e.signum)
   finally:
     for s, handler in previous.items():

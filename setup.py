@@ -17,6 +17,7 @@ setup(
         'cifar10',
         'cifar10_train',
         'cifar10_multi_gpu_train',
+        'cifar10_distributed_train',
         'cifar10_eval',
     ],
     install_requires=[
@@ -35,6 +36,7 @@ setup(
             'cifar10-train=cifar10_train:run',
             'cifar10-eval=cifar10_eval:run',
             'cifar10-multi-gpu-train=cifar10_multi_gpu_train:run',
+            'cifar10-distributed-train=cifar10_distributed_train:run',
         ],
     },
 )

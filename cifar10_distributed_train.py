@@ -1,0 +1,673 @@
+# Copyright 2026 The cifar10 suite authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+# ==============================================================================
+
+"""A binary to train CIFAR-10 on several machines with synchronous updates.
+
+TensorFlow's distributed runtime, as TensorFlow 1.x used it: each process
+runs a gRPC server (`tf.distribute.Server`) for one task of the cluster.
+Parameter servers (job `ps`) hold the variables; workers (job `worker`) each
+read their own copy of the data and run the model of cifar10.py, one tower
+per local GPU as in cifar10_multi_gpu_train.py. A `SyncReplicasOptimizer`
+makes each global step the mean of num_workers gradients: each worker sends
+its gradient (already averaged over its towers) to accumulators on the
+parameter servers, and once num_workers have arrived the chief applies
+their mean once, updates the moving averages, and lets every worker start
+the next step. Gradients computed on variables older than the current step
+are dropped; a worker that is ahead may send two gradients to a step that a
+slow worker has not reached. Worker 0 is the chief: it initializes or
+restores the model and writes checkpoints and summaries to --train_dir,
+which cifar10_eval.py reads.
+
+Speed: batch_size 64 on each worker, one tower each, all on one 2-core CPU
+machine over 127.0.0.1 (so the three processes share the cores; the same
+machine trains cifar10_train.py at about 850 examples/sec). Accuracy on
+--fake_data, as judged by cifar10_eval.py.
+
+Cluster          | Step Time (sec/global step) | Accuracy
+--------------------------------------------------------------------
+1 ps, 2 workers  | 0.18-0.45 (300-700 img/sec) | 1.000 at 150 steps
+
+Usage: start one process per task, with the same cluster everywhere:
+
+  HOSTS='--ps_hosts=ps0:2222 --worker_hosts=worker0:2222,worker1:2222'
+  python cifar10_distributed_train.py $HOSTS --job_name=ps --task_index=0
+  python cifar10_distributed_train.py $HOSTS --job_name=worker --task_index=0
+  python cifar10_distributed_train.py $HOSTS --job_name=worker --task_index=1
+
+Without --ps_hosts, --worker_hosts and --job_name, the cluster and the task
+come from the TF_CONFIG environment variable, for instance
+{"cluster": {"ps": ["ps0:2222"], "worker": ["worker0:2222", "worker1:2222"]},
+ "task": {"type": "worker", "index": 1}}.
+
+Workers take every flag of cifar10_multi_gpu_train.py; --max_steps counts
+global steps. A parameter server exits once every worker has finished. If a
+parameter server (or, seen from the other workers, the chief) goes away,
+workers say which and exit with status 1 within about --fault_timeout_secs;
+the chief names any worker that has finished no step for that long. A
+worker whose session fails otherwise (TensorFlow's gRPC runtime aborts a
+step now and then) exits with one line saying what to restart.
+"""
+from __future__ import absolute_import
+from __future__ import division
+from __future__ import print_function
+
+import functools
+import os
+import socket
+import sys
+import threading
+import time
+
+# Keep the console readable: TensorFlow's C++ info and warning lines (such as
+# "Enqueue operation was cancelled" when the queues close) stay hidden unless
+# TF_CPP_MIN_LOG_LEVEL says otherwise. Must be set before TensorFlow loads.
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+# oneDNN kernels, as in cifar10_train.py (see the README's Speed section).
+os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
+
+from absl import app  # pylint: disable=g-import-not-at-top
+import tensorflow as tf  # pylint: disable=g-import-not-at-top
+
+import cifar10  # pylint: disable=g-import-not-at-top
+import cifar10_multi_gpu_train  # pylint: disable=g-import-not-at-top
+import cifar10_train  # pylint: disable=g-import-not-at-top
+
+FLAGS = tf.compat.v1.flags.FLAGS
+
+# The cluster, as TensorFlow 1.x's distributed how-to gave it.
+tf.compat.v1.flags.DEFINE_list(
+    'ps_hosts', [],
+    'Comma-separated host:port of the parameter servers. With '
+    '--worker_hosts and --job_name, it replaces TF_CONFIG.')
+tf.compat.v1.flags.DEFINE_list(
+    'worker_hosts', [],
+    'Comma-separated host:port of the workers; the first is the chief.')
+tf.compat.v1.flags.DEFINE_enum(
+    'job_name', None, ['ps', 'worker'], 'The job of this process.')
+tf.compat.v1.flags.DEFINE_integer(
+    'task_index', 0, 'The index of this process within its job.',
+    lower_bound=0)
+
+# Faults.
+tf.compat.v1.flags.DEFINE_integer(
+    'fault_timeout_secs', 60,
+    'Seconds without progress after which a worker checks that the '
+    'parameter servers and the chief are still there (and exits, naming the '
+    'one that is not), the chief names the workers it is waiting for, and a '
+    'parameter server names the workers that have not finished.',
+    lower_bound=1)
+
+
+class ClusterError(Exception):
+  """The cluster or the task is missing or inconsistent."""
+
+
+def cluster_and_task():
+  """The cluster and this process's task, from the flags or TF_CONFIG.
+
+  Returns:
+    cluster: `tf.train.ClusterSpec` with jobs 'ps' and 'worker'.
+    job_name: 'ps' or 'worker'.
+    task_index: Index of this task within its job.
+
+  Raises:
+    ClusterError: neither the flags nor TF_CONFIG give a usable cluster.
+  """
+  if FLAGS.ps_hosts or FLAGS.worker_hosts or FLAGS.job_name:
+    if not (FLAGS.ps_hosts and FLAGS.worker_hosts and FLAGS.job_name):
+      raise ClusterError('give all of --ps_hosts, --worker_hosts and '
+                         '--job_name (or none of them, and TF_CONFIG)')
+    cluster = tf.train.ClusterSpec({'ps': FLAGS.ps_hosts,
+                                    'worker': FLAGS.worker_hosts})
+    job_name, task_index = FLAGS.job_name, FLAGS.task_index
+  else:
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    try:
+      cluster = resolver.cluster_spec()
+    except ValueError as e:
+      raise ClusterError('TF_CONFIG is not a valid cluster (%s)' % e)
+    if not cluster.jobs:
+      raise ClusterError('no cluster: pass --ps_hosts, --worker_hosts, '
+                         '--job_name and --task_index, or set TF_CONFIG')
+    if 'chief' in cluster.jobs:
+      raise ClusterError("TF_CONFIG has a 'chief' job: list the chief first "
+                         "under 'worker' instead (worker 0 is the chief)")
+    job_name, task_index = resolver.task_type, resolver.task_id
+  if sorted(cluster.jobs) != ['ps', 'worker']:
+    raise ClusterError('the cluster must have jobs ps and worker, not %s'
+                       % ', '.join(sorted(cluster.jobs)))
+  if job_name not in ('ps', 'worker'):
+    raise ClusterError('this task is a %r; it must be a ps or a worker'
+                       % job_name)
+  if not 0 <= (task_index or 0) < cluster.num_tasks(job_name):
+    raise ClusterError('task index %s, but the %s job has %d tasks'
+                       % (task_index, job_name, cluster.num_tasks(job_name)))
+  return cluster, job_name, task_index or 0
+
+
+class SyncReplicasOptimizer(tf.compat.v1.train.SyncReplicasOptimizer):
+  """`tf.compat.v1.train.SyncReplicasOptimizer` that ends without a traceback.
+
+  On the chief, a thread applies each step's aggregated gradients. When
+  training stops it is waiting for gradients that will not come, and closing
+  the session cancels that wait; the stock thread reports the cancellation as
+  an error. Here it ends the thread, like a closed queue.
+  """
+
+  def get_chief_queue_runner(self):
+    runner = super(SyncReplicasOptimizer, self).get_chief_queue_runner()
+    return tf.compat.v1.train.QueueRunner(
+        runner.queue, runner.enqueue_ops,
+        queue_closed_exception_types=(tf.errors.OutOfRangeError,
+                                      tf.errors.CancelledError))
+
+
+class _RetryRejectedSteps(object):
+  """Wraps a session for the input queue runners: reruns rejected steps.
+
+  TensorFlow's gRPC runtime (2.21) now and then rejects a step with
+  AbortedError "The same RunGraph (Worker) request was received twice": a
+  random request id repeats. Measured on one server, about one step in
+  30,000 to 50,000 (46 of 2.4 million), and the rejected steps had not run.
+  The input queue runners run one step per image, so without this a worker
+  would stop every few hundred training steps. Their steps stay on this
+  worker, so running a rejected one again is exact.
+  """
+
+  def __init__(self, sess):
+    self._sess = sess
+
+  def _retry(self, fn, *args, **kwargs):
+    while True:
+      try:
+        return fn(*args, **kwargs)
+      except tf.errors.AbortedError as e:
+        if 'received twice' not in e.message:
+          raise
+
+  def run(self, *args, **kwargs):
+    return self._retry(self._sess.run, *args, **kwargs)
+
+  def make_callable(self, *args, **kwargs):
+    return functools.partial(self._retry,
+                             self._sess.make_callable(*args, **kwargs))
+
+
+class _RetryingQueueRunner(tf.compat.v1.train.QueueRunner):
+  """A `QueueRunner` whose steps go through `_RetryRejectedSteps`."""
+
+  def create_threads(self, sess, coord=None, daemon=False, start=False):
+    return super(_RetryingQueueRunner, self).create_threads(
+        _RetryRejectedSteps(sess), coord=coord, daemon=daemon, start=start)
+
+
+def _retry_rejected_input_steps():
+  """Makes the graph's queue runners, all on this worker, rerun rejected steps.
+
+  The chief's SyncReplicasOptimizer thread is not among them: its steps span
+  the parameter servers, where part of a rejected step may have run.
+  """
+  runners = tf.compat.v1.get_collection_ref(
+      tf.compat.v1.GraphKeys.QUEUE_RUNNERS)
+  runners[:] = [_RetryingQueueRunner(r.queue, r.enqueue_ops, r.close_op,
+                                     r.cancel_op,
+                                     r.queue_closed_exception_types)
+                for r in runners]
+
+
+def done_queues(cluster):
+  """One queue on each parameter server, where workers say they are done.
+
+  Args:
+    cluster: `tf.train.ClusterSpec`.
+
+  Returns:
+    List of `FIFOQueue` of int32 task indices, one per parameter server.
+  """
+  queues = []
+  for i in range(cluster.num_tasks('ps')):
+    with tf.device('/job:ps/task:%d' % i):
+      queues.append(tf.compat.v1.FIFOQueue(
+          cluster.num_tasks('worker'), tf.int32, shapes=[],
+          shared_name='done_queue_%d' % i, name='done_queue_%d' % i))
+  return queues
+
+
+def sync_train_op(cluster, task_index):
+  """Builds the graph of one worker: its towers and the synchronous update.
+
+  Variables go to the parameter servers (round robin, by
+  `replica_device_setter`); the input pipeline to the worker's CPU; tower i
+  to the worker's GPU i.
+
+  Args:
+    cluster: `tf.train.ClusterSpec` with jobs 'ps' and 'worker'.
+    task_index: Index of this worker.
+
+  Returns:
+    train_op: Op for one step of this worker: it sends its gradients and
+      waits until the step they belong to is applied.
+    loss: The last tower's total loss.
+    opt: The `SyncReplicasOptimizer`, for its session hook.
+    worker_steps: int64 Variable [num_workers] on a parameter server: the
+      global step at which each worker last finished a step.
+  """
+  num_workers = cluster.num_tasks('worker')
+  worker_device = '/job:worker/task:%d' % task_index
+  with tf.compat.v1.device(tf.compat.v1.train.replica_device_setter(
+      worker_device=worker_device, cluster=cluster)):
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+
+    # The learning rate follows the global step: one step per update, that
+    # is, per num_workers * num_gpus batches.
+    lr = cifar10.learning_rate(global_step)
+    base_opt = tf.compat.v1.train.GradientDescentOptimizer(lr)
+
+    # Each worker reads its own copy of the data, on its own CPU.
+    with tf.device(worker_device + '/cpu:0'):
+      images, labels = cifar10.distorted_inputs()
+      batch_queue = cifar10_multi_gpu_train.prefetch_queue(
+          [images, labels], capacity=2 * FLAGS.num_gpus)
+    _retry_rejected_input_steps()
+
+    grads, loss, loss_averages_op = cifar10_multi_gpu_train.tower_gradients(
+        base_opt, [batch_queue.dequeue] * FLAGS.num_gpus)
+
+    # The update of cifar10.apply_and_average(), once per step for the whole
+    # cluster: gradient descent on the mean of num_workers gradients, then
+    # the moving averages that evaluation restores.
+    opt = SyncReplicasOptimizer(
+        base_opt, replicas_to_aggregate=num_workers,
+        total_num_replicas=num_workers,
+        variable_averages=tf.compat.v1.train.ExponentialMovingAverage(
+            cifar10.MOVING_AVERAGE_DECAY, global_step),
+        variables_to_average=tf.compat.v1.trainable_variables())
+    cifar10._add_variable_histograms(grads)  # pylint: disable=protected-access
+    step_op = opt.apply_gradients(grads, global_step=global_step)
+
+    # A local variable: every worker's start zeroes it; nothing to restore.
+    worker_steps = tf.compat.v1.Variable(
+        tf.zeros([num_workers], tf.int64), trainable=False,
+        collections=[tf.compat.v1.GraphKeys.LOCAL_VARIABLES],
+        name='worker_steps')
+    with tf.control_dependencies([step_op]):
+      heartbeat = tf.compat.v1.scatter_update(
+          worker_steps, [task_index], [global_step.read_value()])
+    train_op = tf.group(heartbeat, loss_averages_op)
+  return train_op, loss, opt, worker_steps
+
+
+def _accepts_connections(address, timeout=5.0):
+  """Whether a TCP connection to `address` ('host:port') can be opened."""
+  host, port = address.rsplit(':', 1)
+  try:
+    socket.create_connection((host.strip('[]'), int(port)),
+                             timeout=timeout).close()
+    return True
+  except OSError:
+    return False
+
+
+def _lost_peer(peers):
+  """The first (name, address) of `peers` that refuses connections, or None."""
+  for name, address in peers:
+    if not _accepts_connections(address):
+      return name, address
+  return None
+
+
+def _say(message):
+  """Prints a line at once, so that logs show it while the process runs."""
+  print(message)
+  sys.stdout.flush()
+
+
+_RESTART_JOB = ('Restart the job: the parameter servers first, then the '
+                'workers; the chief resumes from its newest checkpoint.')
+
+
+def _error(message):
+  """The line that ends a worker on a fault, in the scripts' format."""
+  return '%s: error: %s' % (os.path.basename(sys.argv[0]), message)
+
+
+class SessionLostError(Exception):
+  """The monitored session lost its session and wants a new one."""
+
+
+class Watchdog(tf.compat.v1.train.SessionRunHook):
+  """Says what a worker is waiting for, and ends it when a peer is gone.
+
+  TensorFlow waits for a lost parameter server forever: the monitored session
+  starts a new session, which waits to hear from every task. So a thread
+  checks, whenever this worker has finished no step for --fault_timeout_secs,
+  that the parameter servers (and, on the other workers, the chief) still
+  accept connections. One that refuses them after this worker has finished a
+  step is lost: the thread says which and exits with status 1. Before the
+  first step, it says which one it is waiting for.
+
+  On the chief, it also follows the global step at which each worker last
+  finished a step, and names each worker that has finished none for
+  --fault_timeout_secs.
+
+  Last, it refuses a second session: on an error it takes for a preemption
+  (AbortedError, UnavailableError) the monitored session closes its session
+  and starts another, but closing has closed this worker's input queues, and
+  on the chief the queue of SyncReplicasOptimizer tokens: the new session
+  could not train. `after_create_session` raises `SessionLostError` instead.
+  """
+
+  def __init__(self, cluster, task_index, worker_steps):
+    """Creates the hook; `start()` starts its thread.
+
+    Args:
+      cluster: `tf.train.ClusterSpec`.
+      task_index: Index of this worker; 0 is the chief.
+      worker_steps: The Variable of `sync_train_op()`.
+    """
+    self._workers = cluster.job_tasks('worker')
+    self._task_index = task_index
+    self._peers = [('the parameter server', a)
+                   for a in cluster.job_tasks('ps')]
+    if task_index != 0:
+      self._peers.append(('the chief, worker 0,', self._workers[0]))
+    self._worker_steps = worker_steps
+    self._timeout = FLAGS.fault_timeout_secs
+    self._lock = threading.Lock()
+    self._stopped = threading.Event()
+    self._thread = threading.Thread(target=self._watch, daemon=True)
+    now = time.time()
+    self._last_progress = now
+    self._trained = False
+    self._has_session = False
+    self._awaited = set()
+    # Per worker: the global step at which it last finished a step, and
+    # since when. The variable starts at 0 on every worker's start.
+    self._seen = [(0, now)] * len(self._workers)
+    self._missing = set()
+
+  def start(self):
+    self._thread.start()
+
+  def stop(self):
+    self._stopped.set()
+    self._thread.join()
+
+  def lost_peer(self):
+    """The first (name, address) of this worker's peers that is gone, or None."""
+    return _lost_peer(self._peers)
+
+  def after_create_session(self, session, coord):
+    if self._has_session:
+      raise SessionLostError()
+    self._has_session = True
+
+  def before_run(self, run_context):
+    if self._task_index == 0:
+      return tf.compat.v1.train.SessionRunArgs(self._worker_steps)
+    return None
+
+  def after_run(self, run_context, run_values):
+    now = time.time()
+    with self._lock:
+      self._last_progress = now
+      self._trained = True
+      if self._task_index != 0:
+        return
+      for i, step in enumerate(run_values.results):
+        if step != self._seen[i][0]:
+          self._seen[i] = (step, now)
+          if i in self._missing:
+            self._missing.discard(i)
+            _say('Worker %d at %s finished a step, at global step %d: no '
+                 'longer waiting for it.' % (i, self._workers[i], step))
+
+  def _watch(self):
+    while not self._stopped.wait(min(5.0, self._timeout / 2.0)):
+      now = time.time()
+      with self._lock:
+        idle = now - self._last_progress
+        trained = self._trained
+        missing = (self._newly_missing_workers(now)
+                   if self._task_index == 0 else [])
+      # A lost parameter server stalls every worker: blame it, not them.
+      lost = self.lost_peer() if idle > self._timeout or missing else None
+      if self._stopped.is_set():
+        return
+      if lost and trained:
+        sys.stdout.flush()
+        message = _error('lost %s at %s: it refuses connections, and no step '
+                         'has finished here for %d s. %s'
+                         % (lost[0], lost[1], idle, _RESTART_JOB))
+        sys.stderr.write(message + '\n')
+        sys.stderr.flush()
+        # The main thread is blocked inside TensorFlow, for good.
+        os._exit(1)  # pylint: disable=protected-access
+      if lost and lost not in self._awaited:
+        self._awaited.add(lost)
+        _say('Worker %d: waiting for %s at %s to start.'
+             % (self._task_index, lost[0], lost[1]))
+      for message in missing:
+        _say(message)
+
+  def _newly_missing_workers(self, now):
+    """Messages naming the workers that have just stopped finishing steps."""
+    messages = []
+    for i in range(1, len(self._workers)):
+      step, since = self._seen[i]
+      if i in self._missing or now - since <= self._timeout:
+        continue
+      self._missing.add(i)
+      last = ('not finished a step yet' if not step else
+              'finished no step since global step %d' % step)
+      messages.append('Waiting for worker %d at %s: it has %s (%d s).'
+                      % (i, self._workers[i], last, now - since))
+    return messages
+
+
+def _wait_for_chief(target, config, task_index):
+  """Returns once the chief has initialized or restored the model.
+
+  A worker's monitored session would find out too, but it looks only every
+  30 seconds; this looks every second.
+
+  Args:
+    target: This worker's server target.
+    config: Session `ConfigProto`.
+    task_index: Index of this worker, for the message.
+  """
+  uninitialized = tf.compat.v1.report_uninitialized_variables(
+      tf.compat.v1.global_variables())
+  with tf.compat.v1.Session(target, config=config) as sess:
+    if sess.run(uninitialized).size:
+      _say('Worker %d: waiting for the chief to initialize the model.'
+           % task_index)
+      while sess.run(uninitialized).size:
+        time.sleep(1)
+
+
+def train(server, cluster, task_index):
+  """Trains as one worker of the cluster until --max_steps.
+
+  Args:
+    server: This worker's `tf.distribute.Server`.
+    cluster: `tf.train.ClusterSpec`.
+    task_index: Index of this worker; worker 0 is the chief.
+  """
+  is_chief = task_index == 0
+  num_workers = cluster.num_tasks('worker')
+  worker_device = '/job:worker/task:%d' % task_index
+  with tf.Graph().as_default():
+    train_op, loss, opt, worker_steps = sync_train_op(cluster, task_index)
+    global_step = tf.compat.v1.train.get_global_step()
+    done = tf.group(*[q.enqueue(task_index) for q in done_queues(cluster)])
+
+    # The chief saves the variables from its own CPU, so the checkpoint is
+    # written on its machine (the default would write a shard on each
+    # parameter server, under the same path but on their disks).
+    with tf.device(worker_device + '/cpu:0'):
+      saver = tf.compat.v1.train.Saver()
+    scaffold = tf.compat.v1.train.Scaffold(
+        saver=saver,
+        summary_op=tf.compat.v1.summary.merge(
+            cifar10_multi_gpu_train._summaries_to_keep(FLAGS.num_gpus)))  # pylint: disable=protected-access
+
+    with tf.control_dependencies([train_op]):
+      step_after = tf.identity(global_step.read_value())
+    watchdog = Watchdog(cluster, task_index, worker_steps)
+    hooks = [opt.make_session_run_hook(is_chief),
+             tf.compat.v1.train.StopAtStepHook(last_step=FLAGS.max_steps),
+             # The chief's NaN check also unlists diverged checkpoints.
+             (cifar10_train.NanLossHook(step_after, loss) if is_chief else
+              tf.compat.v1.train.NanTensorHook(loss)),
+             cifar10_train.LoggerHook(
+                 step_after, loss,
+                 examples_per_step=FLAGS.batch_size * FLAGS.num_gpus *
+                 num_workers,
+                 num_towers=FLAGS.num_gpus * num_workers),
+             watchdog]
+    # Only the parameter servers and this worker: the others may come and go.
+    config = tf.compat.v1.ConfigProto(
+        allow_soft_placement=True,
+        log_device_placement=FLAGS.log_device_placement,
+        device_filters=['/job:ps', worker_device])
+    # The chief holds the lock on --train_dir while it trains.
+    lock = cifar10_train.prepare_train_dir()[0] if is_chief else None
+    _say('Worker %d of %d at %s%s.' % (
+        task_index, num_workers, cluster.task_address('worker', task_index),
+        ' (chief)' if is_chief else ''))
+
+    local_steps = 0
+    watchdog.start()
+    try:
+      if not is_chief:
+        _wait_for_chief(server.target, config, task_index)
+      with tf.compat.v1.train.MonitoredTrainingSession(
+          master=server.target,
+          is_chief=is_chief,
+          checkpoint_dir=FLAGS.train_dir if is_chief else None,
+          scaffold=scaffold,
+          hooks=hooks,
+          save_checkpoint_steps=FLAGS.save_checkpoint_steps,
+          save_checkpoint_secs=None,
+          save_summaries_steps=FLAGS.save_summaries_steps,
+          log_step_count_steps=None,
+          config=config,
+          # At the end the chief's aggregating thread waits for gradients
+          # that will not come; only closing the session ends that wait.
+          stop_grace_period_secs=5) as mon_sess:
+        while not mon_sess.should_stop():
+          mon_sess.run(train_op)
+          local_steps += 1
+      with tf.compat.v1.Session(server.target, config=config) as sess:
+        step = sess.run(global_step)
+        # Workers also stop when the chief closes the queue of step tokens:
+        # at --max_steps, or earlier if it fails.
+        if step < FLAGS.max_steps:
+          sys.exit(_error('training ended at global step %d, before '
+                          '--max_steps=%d, because the chief stopped (see its '
+                          'output). %s' % (step, FLAGS.max_steps,
+                                           _RESTART_JOB)))
+        # Last, so that the parameter servers exit after the chief's final
+        # checkpoint.
+        sess.run(done)
+    except (SessionLostError, tf.errors.OpError) as e:
+      lost = watchdog.lost_peer()
+      if lost:
+        sys.exit(_error('lost %s at %s: it refuses connections (%s). %s' % (
+            lost[0], lost[1], type(e).__name__, _RESTART_JOB)))
+      if not isinstance(e, SessionLostError):
+        raise
+      sys.exit(_error(
+          'a step failed with an error that TensorFlow takes for a preemption '
+          '(an aborted request, or a task out of reach), and a new session '
+          'cannot train with the input queues that closing this one has '
+          'closed. %s' % (_RESTART_JOB if is_chief else
+                          'Restart this worker with the same flags: it joins '
+                          'the others again.')))
+    finally:
+      watchdog.stop()
+      if lock is not None:
+        lock.close()
+  _say('Worker %d stopped at global step %d after %d local steps%s.' % (
+      task_index, step, local_steps,
+      '; checkpoint in %s' % FLAGS.train_dir if is_chief else ''))
+
+
+def serve(server, cluster, task_index):
+  """Runs parameter server `task_index` until every worker has finished.
+
+  Args:
+    server: This task's `tf.distribute.Server`.
+    cluster: `tf.train.ClusterSpec`.
+    task_index: Index of this parameter server.
+  """
+  workers = cluster.job_tasks('worker')
+  with tf.Graph().as_default():
+    dequeue = done_queues(cluster)[task_index].dequeue()
+    config = tf.compat.v1.ConfigProto(
+        device_filters=['/job:ps/task:%d' % task_index])
+    wait = tf.compat.v1.RunOptions(
+        timeout_in_ms=FLAGS.fault_timeout_secs * 1000)
+    _say('Parameter server %d at %s: serving until all %d workers have '
+         'finished.' % (task_index, cluster.task_address('ps', task_index),
+                        len(workers)))
+    waiting = set(range(len(workers)))
+    with tf.compat.v1.Session(server.target, config=config) as sess:
+      while waiting:
+        try:
+          worker = sess.run(dequeue, options=wait)
+        except tf.errors.DeadlineExceededError:
+          # Only once a worker has finished is a late one news.
+          if len(waiting) < len(workers):
+            _say('Parameter server %d: waiting for %s to finish.' % (
+                task_index, ', '.join('worker %d at %s' % (i, workers[i])
+                                      for i in sorted(waiting))))
+          continue
+        waiting.discard(worker)
+        _say('Parameter server %d: worker %d has finished.'
+             % (task_index, worker))
+  _say('Parameter server %d: all workers have finished.' % task_index)
+
+
+def main(argv=None):  # pylint: disable=unused-argument
+  tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
+  try:
+    cluster, job_name, task_index = cluster_and_task()
+  except ClusterError as e:
+    sys.exit(_error(str(e)))
+  try:
+    server = tf.distribute.Server(cluster, job_name=job_name,
+                                  task_index=task_index)
+  except tf.errors.OpError as e:
+    sys.exit(_error('could not start the %s %d server at %s (%s): is the '
+                    'port taken?' % (job_name, task_index,
+                                     cluster.task_address(job_name, task_index),
+                                     e.message)))
+  if job_name == 'ps':
+    serve(server, cluster, task_index)
+  else:
+    cifar10_train.run_script(
+        functools.partial(train, server, cluster, task_index))
+
+
+def run():
+  """Console entry point `cifar10-distributed-train`."""
+  # absl (not tf.compat.v1.app) turns a bad flag value into one line.
+  app.run(main)
+
+
+if __name__ == '__main__':
+  run()
