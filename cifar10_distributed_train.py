@@ -660,7 +660,8 @@ def main(argv=None):  # pylint: disable=unused-argument
     serve(server, cluster, task_index)
   else:
     cifar10_train.run_script(
-        functools.partial(train, server, cluster, task_index))
+        functools.partial(train, server, cluster, task_index),
+        writes_train_dir=task_index == 0)
 
 
 def run():

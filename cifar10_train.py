@@ -532,7 +532,7 @@ def train():
     run_training(train_op, loss, examples_per_step=FLAGS.batch_size)
 
 
-def run_script(train_fn):
+def run_script(train_fn, writes_train_dir=True):
   """Fetches the data and trains; known failures end in one line.
 
   Shared by the training scripts: bad data or a NaN loss exits with status 1
@@ -541,13 +541,17 @@ def run_script(train_fn):
 
   Args:
     train_fn: Builds the graph and trains, such as `train`.
+    writes_train_dir: Whether this process writes --train_dir (a
+      distributed worker other than the chief does not), which is then
+      checked before any work starts.
   """
   tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
   script = os.path.basename(sys.argv[0])
   previous = {s: signal.signal(s, _on_signal)
               for s in (signal.SIGTERM, signal.SIGINT)}
   try:
-    cifar10.make_output_dir(FLAGS.train_dir, 'train_dir')
+    if writes_train_dir:
+      cifar10.make_output_dir(FLAGS.train_dir, 'train_dir')
     cifar10.maybe_download_and_extract()
     train_fn()
   except (cifar10_input.DataError, TrainingError) as e:
