@@ -54,6 +54,10 @@ import cifar10_input
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
+# The CIFAR-10 binary tarball (170,052,171 bytes) and its MD5.
+DATA_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'
+DATA_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530'
+
 # Basic model parameters.
 tf.compat.v1.flags.DEFINE_integer(
     'batch_size', 128, 'Number of images to process in a batch.',
@@ -72,11 +76,11 @@ tf.compat.v1.flags.DEFINE_boolean(
     'DATA_DIR/%s instead of the real data set: an offline demo.'
     % 'cifar-10-fake-batches-bin')
 tf.compat.v1.flags.DEFINE_string(
-    'data_url', 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
+    'data_url', DATA_URL,
     'Where to download the CIFAR-10 binary tarball from: an http(s) or '
     'file:// URL, or the path of a local copy.')
 tf.compat.v1.flags.DEFINE_string(
-    'data_md5', 'c32a1d4ab5d03f1284b67883e8d87530',
+    'data_md5', DATA_MD5,
     'MD5 checksum that the downloaded tarball must have.')
 
 # Global constants describing the CIFAR-10 data set.
@@ -97,8 +101,6 @@ INITIAL_LEARNING_RATE = 0.1       # Initial learning rate.
 # names of the summaries when visualizing a model.
 TOWER_NAME = 'tower'
 
-DATA_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'
-DATA_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530'
 EXTRACTED_DIRNAME = 'cifar-10-batches-bin'
 FAKE_DATA_DIRNAME = 'cifar-10-fake-batches-bin'
 

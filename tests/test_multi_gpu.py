@@ -1,8 +1,5 @@
 """cifar10_multi_gpu_train.py: towers that share variables, one input queue."""
 
-import os
-import re
-
 from absl.testing import flagsaver
 import numpy as np
 import pytest
