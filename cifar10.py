@@ -39,6 +39,7 @@ from __future__ import absolute_import
 from __future__ import division
 from __future__ import print_function
 
+import contextlib
 import hashlib
 import os
 import re
@@ -48,6 +49,7 @@ import tarfile
 import tempfile
 
 from six.moves import urllib
+import numpy as np
 import tensorflow as tf
 
 import cifar10_input
@@ -68,6 +70,12 @@ tf.compat.v1.flags.DEFINE_string(
     'the extracted cifar-10-batches-bin folder.')
 tf.compat.v1.flags.DEFINE_boolean(
     'use_fp16', False, 'Train the model using fp16.')
+tf.compat.v1.flags.DEFINE_boolean(
+    'fast_lrn_gradient', True,
+    'Compute the gradient of the local response normalizations (norm1, '
+    'norm2) with banded matrix products instead of TensorFlow\'s LRNGrad '
+    'kernel: the same mathematics, several times faster on CPU. The forward '
+    'pass is the LRN op either way.')
 
 # Where the data comes from.
 tf.compat.v1.flags.DEFINE_boolean(
@@ -271,6 +279,58 @@ def inputs(eval_data, num_epochs=None):
   return images, labels
 
 
+@tf.RegisterGradient('LRNBandGrad')
+def _lrn_band_grad(op, grad):
+  """The gradient of an LRN op, from matrix products and elementwise ops.
+
+  For `y = x * d ** -beta` with `d = bias + alpha * S(x * x)`, where `S` sums
+  each channel's window of `depth_radius` channels on either side:
+
+    dx = grad * d ** -beta - 2 * alpha * beta * x * S(grad * y / d)
+
+  which is what the LRNGrad kernel computes. `S` is a product with a banded
+  0/1 matrix, which oneDNN and cuBLAS do fast, while the CPU LRNGrad kernel
+  walks each window element by element.
+
+  Args:
+    op: The LRN op.
+    grad: The gradient with respect to its output.
+
+  Returns:
+    The gradient with respect to its input.
+  """
+  x, y = op.inputs[0], op.outputs[0]
+  radius = op.get_attr('depth_radius')
+  bias, alpha, beta = (op.get_attr(name) for name in ('bias', 'alpha', 'beta'))
+  depth = x.shape[-1]
+  if depth is None:  # The band needs the depth; the kernel does not.
+    return tf.raw_ops.LRNGrad(input_grads=grad, input_image=x, output_image=y,
+                              depth_radius=radius, bias=bias, alpha=alpha,
+                              beta=beta)
+  channel = np.arange(depth)
+  band = tf.constant(abs(channel[:, None] - channel[None, :]) <= radius,
+                     dtype=x.dtype)
+
+  def window_sum(t):
+    return tf.reshape(tf.matmul(tf.reshape(t, [-1, depth]), band),
+                      tf.shape(t))
+
+  d = bias + alpha * window_sum(tf.square(x))
+  if beta == 0.75:  # The tutorial's: two square roots beat a general power.
+    d_pow = tf.math.rsqrt(d) * tf.math.rsqrt(tf.sqrt(d))
+  else:
+    d_pow = tf.pow(d, -beta)
+  return grad * d_pow - (2.0 * alpha * beta) * x * window_sum(grad * y / d)
+
+
+def _lrn_gradient():
+  """Scope in which LRN ops take their gradient from `_lrn_band_grad`."""
+  if not FLAGS.fast_lrn_gradient:
+    return contextlib.nullcontext()
+  return tf.compat.v1.get_default_graph().gradient_override_map(
+      {'LRN': 'LRNBandGrad'})
+
+
 def inference(images):
   """Build the CIFAR-10 model.
 
@@ -304,8 +364,9 @@ def inference(images):
   pool1 = tf.nn.max_pool2d(conv1, ksize=[1, 3, 3, 1], strides=[1, 2, 2, 1],
                            padding='SAME', name='pool1')
   # norm1
-  norm1 = tf.nn.lrn(pool1, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
-                    name='norm1')
+  with _lrn_gradient():
+    norm1 = tf.nn.lrn(pool1, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
+                      name='norm1')
 
   # conv2
   with tf.compat.v1.variable_scope('conv2') as scope:
@@ -321,8 +382,9 @@ def inference(images):
     _activation_summary(conv2)
 
   # norm2
-  norm2 = tf.nn.lrn(conv2, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
-                    name='norm2')
+  with _lrn_gradient():
+    norm2 = tf.nn.lrn(conv2, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
+                      name='norm2')
   # pool2
   pool2 = tf.nn.max_pool2d(norm2, ksize=[1, 3, 3, 1],
                            strides=[1, 2, 2, 1], padding='SAME', name='pool2')

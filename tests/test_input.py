@@ -54,6 +54,86 @@ def test_read_cifar10_decodes_label_and_every_pixel(tmp_path):
     np.testing.assert_array_equal(image, want_image)
 
 
+def test_read_cifar10_records_decodes_many_at_once(tmp_path):
+  labels, images = _known_records(7)
+  path = str(tmp_path / 'data_batch_1.bin')
+  cifar10_input.write_records(path, labels, images)
+  with tf.Graph().as_default():
+    queue = tf.compat.v1.train.string_input_producer([path], shuffle=False,
+                                                     num_epochs=1)
+    got_labels, got_images = cifar10_input.read_cifar10_records(queue, 4)
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.local_variables_initializer())
+      coord = tf.train.Coordinator()
+      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
+      # Up to 4 per read: 4, then the 3 left in the file.
+      reads = [sess.run([got_labels, got_images]) for _ in range(2)]
+      coord.request_stop()
+      coord.join(threads)
+  assert [len(l) for l, _ in reads] == [4, 3]
+  decoded_labels = np.concatenate([l for l, _ in reads])
+  decoded_images = np.concatenate([x for _, x in reads])
+  assert decoded_labels.dtype == np.int32 and decoded_labels.shape == (7, 1)
+  np.testing.assert_array_equal(decoded_labels[:, 0], labels)
+  assert decoded_images.dtype == np.uint8
+  np.testing.assert_array_equal(decoded_images, images)
+
+
+def _tutorial_distortion(image, offset, flip, delta, factor):
+  """The tutorial's per-image ops, with the random draws given."""
+  image = tf.image.crop_to_bounding_box(tf.cast(image, tf.float32),
+                                        offset[0], offset[1], 24, 24)
+  if flip:
+    image = tf.image.flip_left_right(image)
+  image = tf.image.adjust_brightness(image, delta)
+  image = tf.image.adjust_contrast(image, factor)
+  return tf.image.per_image_standardization(image)
+
+
+def test_distort_images_matches_the_tutorial_ops_image_by_image():
+  _, images = _known_records(6)
+  draws = {
+      'offsets': np.array([[0, 0], [8, 8], [0, 8], [8, 0], [3, 5], [7, 1]],
+                          dtype=np.int32),
+      'flips': np.array([False, True, True, False, True, False]),
+      'deltas': np.array([-63.0, 62.9, 0.0, 17.5, -30.2, 5.0],
+                         dtype=np.float32),
+      'factors': np.array([0.2, 1.79, 1.0, 0.55, 1.3, 0.9], dtype=np.float32),
+  }
+  with tf.Graph().as_default():
+    batched = cifar10_input.distort_images(
+        tf.constant(images), {k: tf.constant(v) for k, v in draws.items()})
+    one_by_one = [
+        _tutorial_distortion(images[i], draws['offsets'][i],
+                             draws['flips'][i], draws['deltas'][i],
+                             draws['factors'][i]) for i in range(6)]
+    with tf.compat.v1.Session() as sess:
+      got, want = sess.run([batched, one_by_one])
+  assert got.shape == (6, 24, 24, 3) and got.dtype == np.float32
+  for i in range(6):
+    np.testing.assert_allclose(got[i], want[i], rtol=1e-4, atol=1e-4)
+
+
+def test_random_distortions_have_the_tutorial_ranges():
+  with tf.Graph().as_default():
+    draws = cifar10_input.random_distortions(20000)
+    with tf.compat.v1.Session() as sess:
+      got = sess.run(draws)
+  # Every crop offset 0..8 on each axis, about equally often.
+  for axis in range(2):
+    counts = np.bincount(got['offsets'][:, axis], minlength=9)
+    assert len(counts) == 9 and counts.min() > 20000 / 9 * 0.8
+  assert 0.47 < got['flips'].mean() < 0.53
+  assert -63.0 <= got['deltas'].min() < -60.0
+  assert 60.0 < got['deltas'].max() <= 63.0
+  assert 0.2 <= got['factors'].min() < 0.25
+  assert 1.75 < got['factors'].max() <= 1.8
+  # Each image draws its own: no two images share all four.
+  rows = np.column_stack([got['offsets'], got['flips'], got['deltas'],
+                          got['factors']])
+  assert len(np.unique(rows, axis=0)) == 20000
+
+
 def test_write_records_matches_the_binary_format(tmp_path):
   labels, images = _known_records(3)
   path = str(tmp_path / 'x.bin')
@@ -104,9 +184,12 @@ def test_eval_image_is_standardized_central_crop(tmp_path):
                                atol=1e-5)
 
 
-def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys):
+@pytest.mark.parametrize('records_per_read', [1, 128])
+def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
+                                                   records_per_read):
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
-                           num_preprocess_threads=2):
+                           num_preprocess_threads=2,
+                           records_per_read=records_per_read):
     with tf.Graph().as_default():
       images, labels = cifar10_input.distorted_inputs(small_data_dir, 16)
       tags = [t.op.name for t in

@@ -194,3 +194,56 @@ def test_use_fp16_builds_a_float16_model():
       losses = [sess.run([train_op, total_loss], _feed(images, labels, s))[1]
                 for s in range(5)]
   assert all(np.isfinite(losses))
+
+
+@pytest.mark.parametrize('depth, beta', [(64, 0.75), (6, 0.5)])
+def test_fast_lrn_gradient_equals_the_lrn_grad_kernel(depth, beta):
+  rng = np.random.default_rng(3)
+  x_value = np.abs(rng.normal(0.0, 30.0, size=(4, 5, 5, depth)))
+  grad_value = rng.normal(size=(4, 5, 5, depth))
+  grads = {}
+  for fast in (True, False):
+    with tf.Graph().as_default():
+      with flagsaver.flagsaver(fast_lrn_gradient=fast):
+        x = tf.compat.v1.placeholder(tf.float32, x_value.shape)
+        upstream = tf.compat.v1.placeholder(tf.float32, x_value.shape)
+        with cifar10._lrn_gradient():  # pylint: disable=protected-access
+          y = tf.nn.lrn(x, 4, bias=1.0, alpha=0.001 / 9.0, beta=beta)
+        dx, = tf.gradients(y, x, upstream)
+      kernels = {op.type for op in tf.compat.v1.get_default_graph()
+                 .get_operations()}
+      assert ('LRNGrad' in kernels) != fast
+      with tf.compat.v1.Session() as sess:
+        grads[fast] = sess.run(dx, {x: x_value, upstream: grad_value})
+  # Large inputs, so the normalization (not just 1/bias) is exercised.
+  assert not np.allclose(grads[False], grad_value, rtol=0.05)
+  np.testing.assert_allclose(grads[True], grads[False], rtol=1e-4,
+                             atol=1e-6)
+
+
+def test_inference_uses_the_fast_lrn_gradient_unless_told_not_to():
+  for fast in (True, False):
+    with tf.Graph().as_default():
+      with flagsaver.flagsaver(fast_lrn_gradient=fast):
+        _, _, _, total_loss = _build()
+        tf.gradients(total_loss, tf.compat.v1.trainable_variables())
+      graph = tf.compat.v1.get_default_graph()
+      assert [graph.get_operation_by_name(name).type
+              for name in ('norm1', 'norm2')] == ['LRN', 'LRN']
+      lrn_grads = [op for op in graph.get_operations()
+                   if op.type == 'LRNGrad']
+      assert len(lrn_grads) == (0 if fast else 2)
+
+
+def test_fast_lrn_gradient_falls_back_to_the_kernel_for_unknown_depth():
+  x_value = np.abs(np.random.default_rng(4).normal(0.0, 30.0, (2, 3, 3, 8)))
+  with tf.Graph().as_default():
+    x = tf.compat.v1.placeholder(tf.float32, [None, None, None, None])
+    with cifar10._lrn_gradient():  # pylint: disable=protected-access
+      y = tf.nn.lrn(x, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)
+    dx, = tf.gradients(tf.reduce_sum(y * y), x)
+    want, = tf.gradients(tf.reduce_sum(tf.nn.lrn(x, 4, 1.0, 0.001 / 9.0,
+                                                  0.75) ** 2), x)
+    with tf.compat.v1.Session() as sess:
+      got, want = sess.run([dx, want], {x: x_value})
+  np.testing.assert_allclose(got, want, rtol=1e-6)

@@ -20,7 +20,7 @@ import cifar10_train  # Sets the suite's TensorFlow environment first.
 import numpy as np
 import tensorflow as tf
 import cifar10
-tf.compat.v1.flags.FLAGS(['losses'])
+tf.compat.v1.flags.FLAGS(['losses'] + sys.argv[1:])
 with tf.Graph().as_default():
   tf.compat.v1.set_random_seed(1)
   global_step = tf.compat.v1.train.get_or_create_global_step()
@@ -36,18 +36,19 @@ print(json.dumps(losses))
 ''' % ROOT
 
 
-def _losses(**env):
+def _losses(*flags, **env):
   proc = subprocess.run(
-      [sys.executable, '-c', PROGRAM], capture_output=True, text=True,
-      timeout=300, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', **env))
+      [sys.executable, '-c', PROGRAM] + list(flags), capture_output=True,
+      text=True, timeout=300, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', **env))
   assert proc.returncode == 0, proc.stderr[-3000:]
   return np.array(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 def test_first_losses_agree_with_and_without_the_speed_settings():
-  fast = _losses()  # The suite's defaults: oneDNN on, all cores.
-  plain = _losses(TF_ENABLE_ONEDNN_OPTS='0', TF_NUM_INTRAOP_THREADS='1',
-                  TF_NUM_INTEROP_THREADS='1')
+  # The suite's defaults: oneDNN on, all cores, the fast LRN gradient.
+  fast = _losses()
+  plain = _losses('--nofast_lrn_gradient', TF_ENABLE_ONEDNN_OPTS='0',
+                  TF_NUM_INTRAOP_THREADS='1', TF_NUM_INTEROP_THREADS='1')
   assert fast[0] == pytest.approx(4.67, abs=0.1)
   assert fast[-1] < fast[0]
   # Kernel libraries round differently; the mathematics is the same.
