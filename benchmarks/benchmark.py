@@ -31,13 +31,16 @@ Measures, in one run:
            settings measured;
 
 the peak memory of each, and variants that show what each speed choice gains
-(oneDNN, preprocessing threads, session thread pools, summaries).
+(oneDNN, distorting many records at once, the LRN gradient, preprocessing
+threads, session thread pools, summaries).
 
 Each measurement runs in a fresh process of this script (`--measure`), since
 oneDNN is chosen when TensorFlow loads and thread pools are made once per
 process. Within a process, after `--warmup_steps` untimed steps, the steps are
-timed in `--repeats` windows of `--steps` steps; the table gives the median,
-minimum and maximum over the windows, and all figures go to `--json_out`.
+timed in `--repeats` windows of `--steps` steps. The defaults are measured in
+`--rounds` processes each, taking turns, and their windows pooled; the table
+gives the median, minimum and maximum over the windows, and all figures go to
+`--json_out`.
 
 Usage, from the top of a checkout:
 
@@ -82,8 +85,8 @@ import cifar10_input  # pylint: disable=g-import-not-at-top
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
-VARIANT_GROUPS = ('onednn', 'preprocess_threads', 'session_threads',
-                  'summaries')
+VARIANT_GROUPS = ('onednn', 'distortions', 'lrn_gradient', 'preprocess_threads',
+                  'session_threads', 'summaries')
 MEASUREMENTS = ('input', 'ceiling', 'full', 'twin', 'eval')
 
 # How long to measure.
@@ -91,6 +94,12 @@ tf.compat.v1.flags.DEFINE_integer(
     'repeats', 3,
     'Timed windows per measurement; the table shows their median, minimum '
     'and maximum.', lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'rounds', 2,
+    'Processes per measurement of the defaults. The rounds take turns (input, '
+    'ceiling, full, twin, eval, then again), so that a machine whose speed '
+    'drifts weighs on every measurement alike; their windows are pooled.',
+    lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
     'steps', 40, 'Steps (batches) in each timed window.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
@@ -123,6 +132,7 @@ tf.compat.v1.flags.register_validator(
     message='--variants takes names from: %s' % ', '.join(VARIANT_GROUPS))
 
 QUICK_SETTINGS = {
+    'rounds': 1,
     'repeats': 3,
     'steps': 5,
     'warmup_steps': 2,
@@ -529,13 +539,38 @@ def _run(measurement, variant):
   figures.update(
       measurement=measurement, variant=variant.name, env=set_env,
       flags=list(variant.flags), wall_seconds=wall_seconds,
-      images_per_sec={'median': statistics.median(rates), 'min': min(rates),
-                      'max': max(rates), 'windows': rates})
+      images_per_sec=_summarize(rates))
   print('  %-8s %-22s %9s images/s  (%.0f s)'
         % (measurement, variant.name, '{:,.0f}'.format(statistics.median(
             rates)), wall_seconds))
   sys.stdout.flush()
   return figures
+
+
+def _summarize(rates):
+  return {'median': statistics.median(rates), 'min': min(rates),
+          'max': max(rates), 'windows': rates}
+
+
+def _pool(runs):
+  """One measurement's figures from the processes of its rounds.
+
+  Args:
+    runs: The figures of each round, as `_run` returns them.
+
+  Returns:
+    The first round's figures with the windows of all pooled, the medians
+    of the other timings, the largest peak memory and the summed wall time.
+  """
+  pooled = dict(runs[0], rounds=len(runs))
+  pooled['images_per_sec'] = _summarize(
+      [rate for run in runs for rate in run['images_per_sec']['windows']])
+  for key in ('fill_seconds', 'first_step_seconds'):
+    if key in pooled:
+      pooled[key] = statistics.median(run[key] for run in runs)
+  pooled['peak_rss_mib'] = max(run['peak_rss_mib'] for run in runs)
+  pooled['wall_seconds'] = sum(run['wall_seconds'] for run in runs)
+  return pooled
 
 
 def _variant_runs(onednn_default):
@@ -557,6 +592,12 @@ def _variant_runs(onednn_default):
         runs += [(m, Variant(name, {ONEDNN: value}, ()))
                  for m in ('ceiling', 'full')]
     runs.append(('twin', Variant('onednn_off', {ONEDNN: '0'}, ())))
+  if 'distortions' in FLAGS.variants:
+    variant = Variant('records_per_read_1', {}, ('--records_per_read=1',))
+    runs += [('input', variant), ('full', variant)]
+  if 'lrn_gradient' in FLAGS.variants:
+    variant = Variant('lrn_grad_kernel', {}, ('--nofast_lrn_gradient',))
+    runs += [('ceiling', variant), ('full', variant)]
   if 'preprocess_threads' in FLAGS.variants:
     default = cifar10_input.preprocess_thread_count()
     for threads in sorted({cores, 2 * cores, 16} - {default}):
@@ -631,10 +672,11 @@ def format_report(report):
       'work on the machine makes the figures noisy)'
       % tuple(machine['load_average']),
       '  data      %s files in %s' % (settings['data'], settings['data_dir']),
-      '  settings  batch %d; %d windows of %d steps after %d warm-up steps; '
-      'queue of %s images; %d preprocessing threads'
-      % (settings['batch_size'], settings['repeats'], settings['steps'],
-         settings['warmup_steps'], '{:,}'.format(settings['fill_images']),
+      '  settings  batch %d; %d rounds of %d windows of %d steps after %d '
+      'warm-up steps; queue of %s images; %d preprocessing threads'
+      % (settings['batch_size'], settings['rounds'], settings['repeats'],
+         settings['steps'], settings['warmup_steps'],
+         '{:,}'.format(settings['fill_images']),
          settings['num_preprocess_threads']),
       '',
       '%-42s %9s  %-19s %8s' % ('measurement', 'images/s', 'min - max',
@@ -665,7 +707,7 @@ def format_report(report):
       'full / twin     %6.2f  the script against the TF2 twin at its best '
       '(>= 1.00: no slower)' % ratios['full_over_twin'],
   ]
-  if len(report['runs']) > len(MEASUREMENTS):
+  if len(report['runs']) > settings['rounds'] * len(MEASUREMENTS):
     width = max(len(_setting(run)) for run in report['runs'])
     lines += [
         '',
@@ -703,18 +745,21 @@ def benchmark():
 
   load_at_start = os.getloadavg()[0]
   runs = [_run(m, TWIN_BASELINE if m == 'twin' else DEFAULTS)
-          for m in MEASUREMENTS]
+          for _ in range(FLAGS.rounds) for m in MEASUREMENTS]
+  measurements = {
+      m: _pool([run for run in runs if run['measurement'] == m])
+      for m in MEASUREMENTS}
   onednn_default = runs[0]['onednn']
-  runs += [_run(m, v) for m, v in _variant_runs(onednn_default)]
+  variant_runs = [_run(m, v) for m, v in _variant_runs(onednn_default)]
+  runs += variant_runs
 
-  baselines = {run['measurement']: run['images_per_sec']['median']
-               for run in runs[:len(MEASUREMENTS)]}
   for run in runs:
     run['vs_baseline'] = (run['images_per_sec']['median'] /
-                          baselines[run['measurement']])
-  measurements = {run['measurement']: run for run in runs[:len(MEASUREMENTS)]}
+                          measurements[run['measurement']]['images_per_sec']
+                          ['median'])
   measurements['twin'] = max(
-      (run for run in runs if run['measurement'] == 'twin'),
+      [measurements['twin']] +
+      [run for run in variant_runs if run['measurement'] == 'twin'],
       key=lambda run: run['images_per_sec']['median'])
 
   def median(name):
@@ -733,6 +778,7 @@ def benchmark():
       },
       'settings': {
           'batch_size': FLAGS.batch_size,
+          'rounds': FLAGS.rounds,
           'repeats': FLAGS.repeats,
           'steps': FLAGS.steps,
           'warmup_steps': FLAGS.warmup_steps,

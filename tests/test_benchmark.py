@@ -22,7 +22,8 @@ def benchmark(fake_data_root, tmp_path_factory):
   json_out = str(tmp_path_factory.mktemp('benchmark') / 'benchmark.json')
   proc = run_script('benchmarks/benchmark.py', '--fake_data',
                     '--data_dir=' + fake_data_root, '--quick',
-                    '--repeats=2', '--steps=3', '--variants=summaries',
+                    '--rounds=2', '--repeats=2', '--steps=3',
+                    '--variants=summaries',
                     '--json_out=' + json_out)
   with open(json_out) as f:
     return json.load(f), proc.stdout
@@ -43,6 +44,7 @@ def test_benchmark_reports_every_measurement(benchmark):
   for key in ('cpu', 'cores', 'platform', 'python', 'tensorflow',
               'onednn_default', 'load_average', 'date'):
     assert key in report['machine']
+  assert report['settings']['rounds'] == 2
   assert report['settings']['repeats'] == 2
   assert report['settings']['steps'] == 3
   assert report['settings']['data'] == 'synthetic'
@@ -50,16 +52,17 @@ def test_benchmark_reports_every_measurement(benchmark):
 
 def test_benchmark_figures_are_positive_and_finite(benchmark):
   report, _ = benchmark
-  for run in report['runs']:
+  measurements = report['measurements']
+  for run, windows in ([(run, 2) for run in report['runs']] +
+                       [(run, 4) for run in measurements.values()]):
     rates = run['images_per_sec']
-    assert len(rates['windows']) == 2
+    assert len(rates['windows']) == windows
     assert all(_is_positive_number(r) for r in rates['windows'])
     assert rates['min'] <= rates['median'] <= rates['max']
     assert rates['min'] == min(rates['windows'])
     assert rates['max'] == max(rates['windows'])
     assert _is_positive_number(run['peak_rss_mib'])
     assert _is_positive_number(run['wall_seconds'])
-  measurements = report['measurements']
   assert _is_positive_number(measurements['input']['fill_seconds'])
   assert measurements['input']['fill_images'] == 1000
   assert _is_positive_number(measurements['full']['first_step_seconds'])
@@ -80,11 +83,25 @@ def test_benchmark_ratios_are_those_of_the_medians(benchmark):
       median['full'] / median['twin'])
 
 
+def test_rounds_take_turns_and_pool_their_windows(benchmark):
+  report, _ = benchmark
+  runs = report['runs']
+  baseline_runs = [(run['measurement'], run['variant']) for run in runs[:-1]]
+  assert baseline_runs == 2 * [(m, 'onednn_on' if m == 'twin' else 'defaults')
+                               for m in MEASUREMENTS]
+  for name, pooled in report['measurements'].items():
+    rounds = [run for run in runs[:-1] if run['measurement'] == name]
+    assert pooled['rounds'] == 2
+    assert pooled['images_per_sec']['windows'] == (
+        rounds[0]['images_per_sec']['windows'] +
+        rounds[1]['images_per_sec']['windows'])
+    assert pooled['peak_rss_mib'] == max(r['peak_rss_mib'] for r in rounds)
+
+
 def test_benchmark_compares_each_variant_with_its_baseline(benchmark):
   report, _ = benchmark
-  runs = [(run['measurement'], run['variant']) for run in report['runs']]
-  assert runs == [(m, 'onednn_on' if m == 'twin' else 'defaults')
-                  for m in MEASUREMENTS] + [('full', 'summaries_off')]
+  assert (report['runs'][-1]['measurement'],
+          report['runs'][-1]['variant']) == ('full', 'summaries_off')
   baseline = report['measurements']['full']['images_per_sec']['median']
   variant = report['runs'][-1]
   assert variant['flags'] == ['--save_summaries_steps=1000000000']
