@@ -62,8 +62,8 @@ tf.compat.v1.flags.DEFINE_integer(
     'records_per_read', 128,
     'Training records that a preprocessing thread reads and distorts at once. '
     'Each image gets its own random distortions whatever the number; larger '
-    'reads spend less time per image. 1 distorts one image at a time, as the '
-    'tutorial did.', lower_bound=1)
+    'reads spend less time per image. 1 runs the tutorial\'s per-image ops, '
+    'one image at a time.', lower_bound=1)
 
 # Process images of this size. Note that this differs from the original CIFAR
 # image size of 32 x 32. If one alters this number, then the entire model
@@ -381,13 +381,46 @@ def distort_images(uint8images, distortions):
   return tf.image.per_image_standardization(images)
 
 
+def _distort_one_image(uint8image):
+  """The tutorial's training distortions of one [32, 32, 3] uint8 image."""
+  reshaped_image = tf.cast(uint8image, tf.float32)
+
+  height = IMAGE_SIZE
+  width = IMAGE_SIZE
+
+  # Image processing for training the network. Note the many random
+  # distortions applied to the image.
+
+  # Randomly crop a [height, width] section of the image.
+  distorted_image = tf.image.random_crop(reshaped_image, [height, width, 3])
+
+  # Randomly flip the image horizontally.
+  distorted_image = tf.image.random_flip_left_right(distorted_image)
+
+  # Because these operations are not commutative, consider randomizing
+  # the order their operation.
+  distorted_image = tf.image.random_brightness(distorted_image,
+                                               max_delta=MAX_BRIGHTNESS_DELTA)
+  distorted_image = tf.image.random_contrast(distorted_image,
+                                             lower=CONTRAST_LOWER,
+                                             upper=CONTRAST_UPPER)
+
+  # Subtract off the mean and divide by the variance of the pixels.
+  float_image = tf.image.per_image_standardization(distorted_image)
+
+  # Set the shapes of tensors.
+  float_image.set_shape([height, width, 3])
+  return float_image
+
+
 def distorted_inputs(data_dir, batch_size):
   """Construct distorted input for CIFAR training using the Reader ops.
 
   The tutorial's distortions (random crop, flip, brightness, contrast, then
   per-image standardization) with the same per-image randomness, computed
   for `--records_per_read` records at a time (`distort_images`), then
-  shuffled through the tutorial's queue of 20,000 distorted images.
+  shuffled through the tutorial's queue of 20,000 distorted images. With
+  `--records_per_read=1`, the tutorial's per-image ops themselves.
 
   Args:
     data_dir: Path to the CIFAR-10 data directory.
@@ -407,14 +440,18 @@ def distorted_inputs(data_dir, batch_size):
     # Create a queue that produces the filenames to read.
     filename_queue = tf.compat.v1.train.string_input_producer(filenames)
 
-    # Read examples from files in the filename queue, many per step.
-    labels, uint8images = read_cifar10_records(filename_queue,
-                                               FLAGS.records_per_read)
-
-    # Image processing for training the network. Note the many random
-    # distortions applied to each image.
-    float_images = distort_images(
-        uint8images, random_distortions(tf.shape(uint8images)[0]))
+    if FLAGS.records_per_read == 1:
+      # The tutorial's pipeline as it was: one record, one op chain.
+      read_input = read_cifar10(filename_queue)
+      images = _distort_one_image(read_input.uint8image)
+      labels = read_input.label
+      labels.set_shape([1])
+    else:
+      # Many records per read, each image with its own random distortions.
+      labels, uint8images = read_cifar10_records(filename_queue,
+                                                 FLAGS.records_per_read)
+      images = distort_images(uint8images,
+                              random_distortions(tf.shape(uint8images)[0]))
 
     # Ensure that the random shuffling has good mixing properties.
     min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue
@@ -424,9 +461,9 @@ def distorted_inputs(data_dir, batch_size):
           'This will take a few minutes.' % min_queue_examples)
 
   # Generate a batch of images and labels by building up a queue of examples.
-  return _generate_image_and_label_batch(float_images, labels,
-                                         min_queue_examples, batch_size,
-                                         shuffle=True, enqueue_many=True)
+  return _generate_image_and_label_batch(
+      images, labels, min_queue_examples, batch_size, shuffle=True,
+      enqueue_many=FLAGS.records_per_read > 1)
 
 
 def inputs(eval_data, data_dir, batch_size, num_epochs=None):
