@@ -292,8 +292,9 @@ def read_cifar10_records(filename_queue, num_records):
   """Reads and parses up to `num_records` examples at once.
 
   The batched form of `read_cifar10`: one reader step returns up to
-  `num_records` consecutive records (fewer at the end of a file), decoded the
-  same way.
+  `num_records` consecutive records (fewer at the end of a file). The images
+  stay depth-major, as stored: `distort_images` moves the channels last as
+  it crops, in the same indexing step.
 
   Args:
     filename_queue: A queue of strings with the filenames to read from.
@@ -301,16 +302,16 @@ def read_cifar10_records(filename_queue, num_records):
 
   Returns:
     labels: int32 Tensor [n, 1], values in 0..9.
-    uint8images: uint8 Tensor [n, 32, 32, 3].
+    depth_major_images: uint8 Tensor [n, 3, 32, 32].
   """
   reader = tf.compat.v1.FixedLengthRecordReader(record_bytes=RECORD_BYTES)
   _, values = reader.read_up_to(filename_queue, num_records)
   record_bytes = tf.io.decode_raw(values, tf.uint8)
   record_bytes.set_shape([None, RECORD_BYTES])
   labels = tf.cast(record_bytes[:, :LABEL_BYTES], tf.int32)
-  depth_major = tf.reshape(record_bytes[:, LABEL_BYTES:],
-                           [-1, DEPTH, HEIGHT, WIDTH])
-  return labels, tf.transpose(depth_major, [0, 2, 3, 1])
+  depth_major_images = tf.reshape(record_bytes[:, LABEL_BYTES:],
+                                  [-1, DEPTH, HEIGHT, WIDTH])
+  return labels, depth_major_images
 
 
 def random_distortions(num_images):
@@ -342,18 +343,18 @@ def random_distortions(num_images):
   }
 
 
-def distort_images(uint8images, distortions):
+def distort_images(depth_major_images, distortions):
   """Applies the training distortions to a batch, each image its own.
 
-  For image i this computes exactly what the tutorial's chain computes for
-  one image whose random draws came out as `distortions[...][i]`: a 24x24
-  crop at `offsets[i]`, flipped left-right if `flips[i]`, plus `deltas[i]`
+  For image i this computes what the tutorial's chain computes for one image
+  whose random draws came out as `distortions[...][i]`: a 24x24 crop at
+  `offsets[i]`, flipped left-right if `flips[i]`, plus `deltas[i]`
   brightness, contrast scaled by `factors[i]` about each channel's mean, then
   per-image standardization. Done for a whole batch in a few ops instead of
   about ten ops per image, which leaves the cores to the model.
 
   Args:
-    uint8images: uint8 Tensor [n, 32, 32, 3].
+    depth_major_images: uint8 Tensor [n, 3, 32, 32], as in the records.
     distortions: Dict from `random_distortions(n)`.
 
   Returns:
@@ -364,18 +365,21 @@ def distort_images(uint8images, distortions):
   rows = offsets[:, :1] + span
   cols = offsets[:, 1:] + tf.where(distortions['flips'][:, None],
                                    IMAGE_SIZE - 1 - span, span)
-  # Crop and flip: pick each image's rows, then its columns (reversed when
-  # flipped). Pure indexing, so the pixels are exactly the source's.
-  crops = tf.gather(uint8images, rows, axis=1, batch_dims=1)
-  crops = tf.gather(crops, cols, axis=2, batch_dims=1)
-  images = tf.cast(crops, tf.float32)
+  # Crop, flip and move the channels last in one gather: output pixel
+  # [i, r, c, k] is record pixel [i, k, rows[i, r], cols[i, c]]. Pure
+  # indexing, so the values are exactly the record's bytes.
+  index = (tf.range(DEPTH) * (HEIGHT * WIDTH) +
+           rows[:, :, None, None] * WIDTH + cols[:, None, :, None])
+  flat = tf.reshape(depth_major_images, [-1, DEPTH * HEIGHT * WIDTH])
+  images = tf.cast(tf.gather(flat, index, batch_dims=1), tf.float32)
 
-  # Brightness, then contrast about each image's per-channel mean, as
-  # adjust_brightness and adjust_contrast do for one image.
-  images += distortions['deltas'][:, None, None, None]
+  # Brightness, then contrast about each channel's mean, as adjust_brightness
+  # and adjust_contrast do for one image: f * ((x + d) - (m + d)) + (m + d),
+  # which is f * x + ((1 - f) * m + d), with m the mean of x.
+  factors = distortions['factors'][:, None, None, None]
+  deltas = distortions['deltas'][:, None, None, None]
   means = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
-  images = ((images - means) * distortions['factors'][:, None, None, None] +
-            means)
+  images = images * factors + ((1.0 - factors) * means + deltas)
 
   # Subtract off the mean and divide by the variance of the pixels.
   return tf.image.per_image_standardization(images)
@@ -448,10 +452,10 @@ def distorted_inputs(data_dir, batch_size):
       labels.set_shape([1])
     else:
       # Many records per read, each image with its own random distortions.
-      labels, uint8images = read_cifar10_records(filename_queue,
-                                                 FLAGS.records_per_read)
-      images = distort_images(uint8images,
-                              random_distortions(tf.shape(uint8images)[0]))
+      labels, records = read_cifar10_records(filename_queue,
+                                             FLAGS.records_per_read)
+      images = distort_images(records,
+                              random_distortions(tf.shape(records)[0]))
 
     # Ensure that the random shuffling has good mixing properties.
     min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue

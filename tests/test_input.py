@@ -75,8 +75,10 @@ def test_read_cifar10_records_decodes_many_at_once(tmp_path):
   decoded_images = np.concatenate([x for _, x in reads])
   assert decoded_labels.dtype == np.int32 and decoded_labels.shape == (7, 1)
   np.testing.assert_array_equal(decoded_labels[:, 0], labels)
+  # Depth-major, as the records hold them.
   assert decoded_images.dtype == np.uint8
-  np.testing.assert_array_equal(decoded_images, images)
+  assert decoded_images.shape == (7, 3, 32, 32)
+  np.testing.assert_array_equal(decoded_images, images.transpose(0, 3, 1, 2))
 
 
 def _tutorial_distortion(image, offset, flip, delta, factor):
@@ -102,7 +104,8 @@ def test_distort_images_matches_the_tutorial_ops_image_by_image():
   }
   with tf.Graph().as_default():
     batched = cifar10_input.distort_images(
-        tf.constant(images), {k: tf.constant(v) for k, v in draws.items()})
+        tf.constant(images.transpose(0, 3, 1, 2)),
+        {k: tf.constant(v) for k, v in draws.items()})
     one_by_one = [
         _tutorial_distortion(images[i], draws['offsets'][i],
                              draws['flips'][i], draws['deltas'][i],
