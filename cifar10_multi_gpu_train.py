@@ -31,11 +31,12 @@ System        | Step Time (sec/batch)  |     Accuracy
 4 Tesla K20m  | ~0.10                  | ~84% at 30K steps
 
 The rows are the original tutorial's. On a machine without GPUs the towers
-share the CPU cores: measured 2026-11-22 on 2 Xeon cores (TensorFlow 2.21,
-other work sharing the machine), --num_gpus=2 with batches of 128 ran at about
-430 images/sec, 0.30 sec/batch as the log line counts it (step time divided by
-the towers). benchmarks/benchmark.py measures the single-device step on your
-machine.
+share the CPU cores: measured 2026-11-22 on 2 Xeon cores (AVX-512 and AMX;
+TensorFlow 2.21, the suite's defaults), --num_gpus=2 with batches of 128 ran
+at 1,000-1,260 images/sec, 0.10-0.13 sec/batch as the log line counts it
+(step time divided by the towers): no faster than one tower there, since both
+towers share the same cores. benchmarks/benchmark.py measures the
+single-device step on your machine.
 
 Each GPU holds one replica of the model ("tower"); the variables live on the
 CPU and are shared by all towers. Every step, each tower takes its own batch

@@ -26,12 +26,15 @@ System        | Step Time (sec/batch)  |     Accuracy
 ------------------------------------------------------------------
 1 Tesla K20m  | 0.35-0.60              | ~86% at 60K steps  (5 hours)
 1 Tesla K40m  | 0.25-0.35              | ~86% at 100K steps (4 hours)
-2 CPU cores * | 0.15 (850 images/sec)  | 60.5% at 1K steps (2.5 min)
-              |                        | 71.7% at 3K steps (8 min)
+2 CPU cores * | 0.12 (1,080 images/sec)| 60.3% at 1K steps (2.2 min)
+              |                        | 72.3% at 3K steps (8-10 min)
 
-* Intel Xeon with AVX-512, no GPU; TensorFlow 2.21, oneDNN on; measured
-  2026-11-22 with this suite (the K20m/K40m rows are the original
-  tutorial's). benchmarks/benchmark.py measures your machine.
+* Intel Xeon with AVX-512 and AMX, no GPU; TensorFlow 2.21, the suite's
+  defaults (oneDNN on, 2 preprocessing threads); measured 2026-11-22 with
+  benchmarks/benchmark.py (full step 1,078 images/sec, 0.98 of the same
+  graph fed from memory; the same network as a TF2 tf.function step: 917).
+  The K20m/K40m rows are the original tutorial's. Run the benchmark to
+  measure your machine.
 
 Usage:
 Please see the tutorial and website for how to download the CIFAR-10
