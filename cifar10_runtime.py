@@ -1,0 +1,586 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""What the scripts run inside: everything around the session loop.
+
+The trainers and the evaluator build their graphs and run their loops in
+their own files; this module holds what keeps those loops safe:
+
+* the flags every trainer takes (--train_dir, --max_steps, --fresh_start,
+  logging and checkpoint cadence);
+* `TrainingRun`: one run in a train_dir, from taking its lock and finding the
+  checkpoint to resume from, to the line that says where the run stopped.
+  While it is open, SIGTERM or Ctrl-C stops training cleanly with the current
+  step saved; a failed step saves what it can and becomes one line;
+* the session hooks: `LoggerHook` (the tutorial's step line), `NanLossHook`
+  (which unlists checkpoints written after the weights went bad) and
+  `StopHook`;
+* `clean_exit()`: each script's `main` runs inside it, so that a user error
+  or a signal ends the script with one line and an exit status, not a
+  traceback;
+* checkpoint polling for the evaluator (`new_checkpoints`).
+
+Everything takes its settings as arguments, so tests can call it directly.
+"""
+
+import contextlib
+from datetime import datetime
+import fcntl
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+import numpy as np
+import tensorflow as tf
+
+from cifar10_prepare import UserError
+
+FLAGS = tf.compat.v1.flags.FLAGS
+
+# Flags of every trainer.
+tf.compat.v1.flags.DEFINE_string(
+    'train_dir', '/tmp/cifar10_train',
+    'Folder for the checkpoints and TensorBoard event files of training.')
+tf.compat.v1.flags.DEFINE_integer(
+    'max_steps', 1000000, 'Global step at which training stops.',
+    lower_bound=0)
+tf.compat.v1.flags.DEFINE_boolean(
+    'fresh_start', False,
+    'Delete everything in --train_dir and train from step 0. Without it, '
+    'training resumes from the newest checkpoint there.')
+tf.compat.v1.flags.DEFINE_boolean(
+    'log_device_placement', False,
+    'Print the device that each operation is placed on.')
+tf.compat.v1.flags.DEFINE_integer(
+    'log_frequency', 10, 'Print the step line every this many steps.',
+    lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'save_checkpoint_secs', 600,
+    'Seconds between checkpoints of cifar10_train.py; one is also written at '
+    'the last step.', lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'save_checkpoint_steps', 1000,
+    'Steps between checkpoints of the multi-tower and distributed trainers; '
+    'one is also written at the last step.', lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'save_summaries_steps', 100,
+    'Steps between TensorBoard summaries.', lower_bound=1)
+
+# Present in --train_dir while a trainer uses it; it names that trainer.
+LOCK_FILE = 'trainer.lock'
+
+
+class TrainingError(UserError):
+  """Training stopped early; the message says why, which checkpoint is kept,
+  and what to do next."""
+
+
+class Interrupted(Exception):
+  """SIGTERM or SIGINT arrived while no training could be stopped cleanly."""
+
+  def __init__(self, signum):
+    super().__init__(signal.Signals(signum).name)
+    self.signum = signum
+
+
+def checkpoint_step(path):
+  """The global step stored in the checkpoint at `path`."""
+  return int(tf.train.load_variable(path, 'global_step'))
+
+
+def step_after(train_op):
+  """The global step as it reads once `train_op` has run (a tensor)."""
+  with tf.control_dependencies([train_op]):
+    return tf.identity(tf.compat.v1.train.get_global_step().read_value())
+
+
+# Session hooks.
+
+class LoggerHook(tf.compat.v1.train.SessionRunHook):
+  """Prints the tutorial's step line every `log_frequency` global steps.
+
+  The step printed is the global step, so a resumed run counts on from its
+  checkpoint. Speed is averaged over the steps since the previous line.
+  """
+
+  def __init__(self, step_after_op, loss, examples_per_step, log_frequency,
+               num_towers=1):
+    """Creates the hook.
+
+    Args:
+      step_after_op: The global step after the step's update, from
+        `step_after()`.
+      loss: Scalar loss tensor.
+      examples_per_step: Images one step consumes, over all towers.
+      log_frequency: Print every this many steps.
+      num_towers: Towers a step runs; sec/batch is the step time per tower.
+    """
+    self._fetches = [step_after_op, loss]
+    self._examples_per_step = examples_per_step
+    self._log_frequency = log_frequency
+    self._num_towers = num_towers
+    self._last = None
+
+  def begin(self):
+    self._last = None
+
+  def before_run(self, run_context):
+    if self._last is None:
+      self._last = (None, time.time())
+    return tf.compat.v1.train.SessionRunArgs(self._fetches)
+
+  def after_run(self, run_context, run_values):
+    step_after_value, loss_value = run_values.results
+    step = step_after_value - 1
+    last_step, last_time = self._last
+    # A synchronous distributed worker may run twice in one global step.
+    if step % self._log_frequency or step == last_step:
+      return
+    now = time.time()
+    steps = 1 if last_step is None else step - last_step
+    elapsed = now - last_time
+    self._last = (step, now)
+    print('%s: step %d, loss = %.2f (%.1f examples/sec; %.3f sec/batch)'
+          % (datetime.now(), step, loss_value,
+             self._examples_per_step * steps / elapsed,
+             elapsed / steps / self._num_towers))
+    sys.stdout.flush()
+
+
+def unlist_checkpoints_from(train_dir, step):
+  """Drops checkpoints of global step >= `step` from the `checkpoint` file.
+
+  Their files stay on disk, but neither a resumed run nor the evaluator sees
+  them any more.
+
+  Args:
+    train_dir: The training folder.
+    step: The first step whose weights are not to be used.
+
+  Returns:
+    Path of the newest checkpoint still listed, or None.
+  """
+  state = tf.train.get_checkpoint_state(train_dir)
+  listed = list(state.all_model_checkpoint_paths) if state else []
+  kept = [path for path in listed if checkpoint_step(path) < step]
+  if kept != listed:
+    if kept:
+      tf.compat.v1.train.update_checkpoint_state(
+          train_dir, kept[-1], all_model_checkpoint_paths=kept)
+    else:
+      tf.io.gfile.remove(os.path.join(train_dir, 'checkpoint'))
+  return kept[-1] if kept else None
+
+
+def nan_loss_error(step, kept):
+  """The TrainingError for a loss that stopped being finite at `step`."""
+  return TrainingError(
+      'the loss became NaN at step %d; the last good checkpoint (%s) is '
+      'kept, and a new run resumes from it. Lower the learning rate '
+      '(INITIAL_LEARNING_RATE in cifar10.py), or check the data.'
+      % (step, kept or 'none: a new run starts over'))
+
+
+class NanLossHook(tf.compat.v1.train.SessionRunHook):
+  """Ends training at the first loss that is not finite.
+
+  The loss of global step N comes from the weights that checkpoint N holds,
+  so checkpoints from step N on are unlisted before the TrainingError is
+  raised. Put it before the checkpoint saver in the hook list: the saver then
+  never writes the weights of that step.
+  """
+
+  def __init__(self, step_after_op, loss, train_dir):
+    self._fetches = [step_after_op, loss]
+    self._train_dir = train_dir
+
+  def before_run(self, run_context):
+    return tf.compat.v1.train.SessionRunArgs(self._fetches)
+
+  def after_run(self, run_context, run_values):
+    step_after_value, loss_value = run_values.results
+    if not np.isfinite(loss_value):
+      step = step_after_value - 1
+      raise nan_loss_error(step, unlist_checkpoints_from(self._train_dir,
+                                                         step))
+
+
+class StopHook(tf.compat.v1.train.SessionRunHook):
+  """Stops training on request (from a signal), and saves on demand.
+
+  `request_stop()` may be called from any thread: it asks the session's
+  coordinator to stop, which closes the input queues, so even a step that
+  waits for a queue still filling returns, and the monitored session ends
+  normally, writing the current step.
+  """
+
+  def __init__(self, saver, global_step, train_dir):
+    self._saver = saver
+    self._global_step = global_step
+    self._train_dir = train_dir
+    self._session = None
+    self._coord = None
+    self.signum = None
+
+  def after_create_session(self, session, coord):
+    self._session = session
+    self._coord = coord
+    if self.signum is not None:
+      coord.request_stop()
+
+  def request_stop(self, signum):
+    self.signum = signum
+    if self._coord is not None:
+      self._coord.request_stop()
+
+  def current_step(self):
+    """The global step now; None before a session exists or once closed."""
+    try:
+      return int(self._session.run(self._global_step))
+    except (AttributeError, RuntimeError, tf.errors.OpError):
+      return None
+
+  def save(self):
+    """Writes a checkpoint of the current step; its path, or None."""
+    if self._session is None:
+      return None
+    return self._saver.save(self._session,
+                            os.path.join(self._train_dir, 'model.ckpt'),
+                            global_step=self._global_step)
+
+
+# The train_dir.
+
+def lock_train_dir(train_dir):
+  """Takes the trainers' lock on `train_dir` for as long as this process runs.
+
+  The lock is a `flock` on LOCK_FILE: the system releases it when the
+  process ends, however it ends, so a killed trainer leaves no stale lock.
+
+  Args:
+    train_dir: An existing local folder.
+
+  Returns:
+    The open lock file. Closing it releases the lock.
+
+  Raises:
+    UserError: another live process holds the lock.
+  """
+  lock = open(os.path.join(train_dir, LOCK_FILE), 'a+')
+  try:
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+  except OSError:
+    lock.seek(0)
+    holder = lock.read().strip() or 'another process'
+    lock.close()
+    raise UserError('--train_dir=%s is in use by another trainer (%s): wait '
+                    'for it to finish, stop it, or choose another --train_dir'
+                    % (train_dir, holder))
+  lock.seek(0)
+  lock.truncate()
+  lock.write('pid %d on %s\n' % (os.getpid(), socket.gethostname()))
+  lock.flush()
+  return lock
+
+
+def prepare_train_dir(train_dir, fresh_start=False):
+  """Locks `train_dir`, tidies it, and finds the step to resume from.
+
+  Save folders left by a trainer killed mid-save (`*_temp`) are removed:
+  with the lock held, no save can be under way. With `fresh_start`,
+  everything but the lock file is deleted.
+
+  Args:
+    train_dir: An existing folder; remote (gs://...) folders are not locked.
+    fresh_start: Whether to empty the folder first.
+
+  Returns:
+    (lock, step): the open lock file (None for a remote folder), and the
+    global step of the newest checkpoint (0 if there is none).
+
+  Raises:
+    UserError: another trainer holds the lock.
+  """
+  lock = None if '://' in train_dir else lock_train_dir(train_dir)
+  for name in tf.io.gfile.listdir(train_dir) if lock else []:
+    path = os.path.join(train_dir, name)
+    if name.rstrip('/').endswith('_temp') and tf.io.gfile.isdir(path):
+      print('Removing %s, left by a save that did not finish.' % path)
+      tf.io.gfile.rmtree(path)
+  if fresh_start:
+    print('--fresh_start: deleting the contents of %s' % train_dir)
+    for name in tf.io.gfile.listdir(train_dir):
+      path = os.path.join(train_dir, name)
+      if name == LOCK_FILE:
+        continue
+      if tf.io.gfile.isdir(path):
+        tf.io.gfile.rmtree(path)
+      else:
+        tf.io.gfile.remove(path)
+  newest = tf.train.latest_checkpoint(train_dir)
+  if newest is None:
+    return lock, 0
+  step = checkpoint_step(newest)
+  print('Resuming from %s at step %d.' % (newest, step))
+  return lock, step
+
+
+def failure_error(error, stop_hook, train_dir):
+  """Turns a failed step into a TrainingError, saving what can be saved.
+
+  A NaN caught by a histogram summary is a divergence: the checkpoints from
+  the current step on are unlisted, as `NanLossHook` does. Any other failure
+  saves the current step if the session still allows it.
+
+  Args:
+    error: The `tf.errors.OpError` the step raised.
+    stop_hook: The run's StopHook, which holds the session.
+    train_dir: The training folder.
+
+  Returns:
+    The TrainingError to raise.
+  """
+  message = (error.message or str(error)).strip().splitlines()[0]
+  if 'Nan in summary histogram' in message:
+    step = stop_hook.current_step()
+    if step is None:  # The session is gone; the newest checkpoint stands.
+      newest = tf.train.latest_checkpoint(train_dir)
+      return nan_loss_error(checkpoint_step(newest) if newest else 0, newest)
+    return nan_loss_error(step, unlist_checkpoints_from(train_dir, step))
+  try:
+    stop_hook.save()
+  except (tf.errors.OpError, OSError, ValueError, RuntimeError):
+    pass  # Closed session or refusing disk: the newest checkpoint stands.
+  newest = tf.train.latest_checkpoint(train_dir)
+  if newest:
+    where = 'the newest checkpoint is %s (step %d)' % (newest,
+                                                       checkpoint_step(newest))
+  else:
+    where = 'no checkpoint was written'
+  return TrainingError(
+      'training failed (%s: %s); %s. Fix the cause (the data files, the '
+      'space or permissions of --train_dir), then run again to resume.'
+      % (type(error).__name__, message, where))
+
+
+# Signals. A step can block for minutes (the first one waits for the queue to
+# fill), and Python runs signal handlers in the main thread only between
+# bytecodes. So the C-level handler also writes the signal's number to a
+# pipe, and a watcher thread reads it and stops the training at once.
+
+_current = {'stop_hook': None}  # The StopHook of the training under way.
+
+
+def _raise_unless_training(signum, unused_frame):
+  """Python handler: with no training to stop, end the script."""
+  if _current['stop_hook'] is None:
+    raise Interrupted(signum)
+
+
+def _watch_signals(read_fd):
+  """Watcher thread: asks the training under way to stop; the second signal
+  exits at once (the newest checkpoint is on disk)."""
+  while True:
+    data = os.read(read_fd, 64)
+    if not data:
+      return
+    for signum in data:
+      stop_hook = _current['stop_hook']
+      if signum not in (signal.SIGTERM, signal.SIGINT) or stop_hook is None:
+        continue
+      if stop_hook.signum is not None:
+        os._exit(128 + signum)  # pylint: disable=protected-access
+      print('\n%s received: saving a checkpoint and stopping (send it again '
+            'to quit at once).' % signal.Signals(signum).name)
+      sys.stdout.flush()
+      stop_hook.request_stop(signum)
+
+
+@contextlib.contextmanager
+def _signals_stop_training():
+  """Routes SIGTERM and SIGINT as the module comment above says."""
+  read_fd, write_fd = os.pipe()
+  os.set_blocking(write_fd, False)
+  previous = {s: signal.signal(s, _raise_unless_training)
+              for s in (signal.SIGTERM, signal.SIGINT)}
+  previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+  watcher = threading.Thread(target=_watch_signals, args=(read_fd,),
+                             name='signal-watcher', daemon=True)
+  watcher.start()
+  try:
+    yield
+  finally:
+    signal.set_wakeup_fd(previous_fd)
+    for signum, handler in previous.items():
+      signal.signal(signum, handler)
+    os.close(write_fd)
+    watcher.join(5)
+    os.close(read_fd)
+
+
+@contextlib.contextmanager
+def clean_exit():
+  """Runs a script's work so that what goes wrong ends in one line.
+
+  A UserError exits with status 1 and `<script>: error: <message>`; SIGTERM
+  or Ctrl-C outside training exits with 128 + the signal's number; inside a
+  `TrainingRun` they stop training cleanly (see there).
+  """
+  tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
+  script = os.path.basename(sys.argv[0])
+  with _signals_stop_training():
+    try:
+      yield
+    except UserError as e:
+      sys.exit('%s: error: %s' % (script, e))
+    except tf.compat.v1.train.NanLossDuringTrainingError:
+      sys.exit('%s: error: the loss became NaN. Lower the learning rate '
+               '(INITIAL_LEARNING_RATE in cifar10.py), or check the data.'
+               % script)
+    except Interrupted as e:
+      print('Stopped by %s.' % e)
+      sys.stdout.flush()
+      sys.exit(128 + e.signum)
+
+
+class TrainingRun(object):
+  """One training run in a train_dir, as a context manager.
+
+  Entering it locks `train_dir` (one trainer at a time), removes what a
+  killed save left behind, empties the folder on `fresh_start`, finds the
+  step to resume from, and makes the saver. While it is open, SIGTERM or
+  Ctrl-C stops training with the current step saved. Leaving it releases
+  the lock and says where the checkpoint is; a failed step leaves it as a
+  TrainingError, a signal as an exit with status 128 + the signal.
+
+  Build the graph first (the global step must exist), then:
+
+    with TrainingRun(train_dir, max_steps) as run:
+      ...hooks, among them run.nan_loss_hook(...) and run.stop_hook
+      with tf.compat.v1.train.MonitoredTrainingSession(...) as mon_sess:
+        with run.saving_on_failure():
+          while not mon_sess.should_stop():
+            mon_sess.run(train_op)
+  """
+
+  def __init__(self, train_dir, max_steps, fresh_start=False):
+    self.train_dir = train_dir
+    self.max_steps = max_steps
+    self.fresh_start = fresh_start
+    self.start_step = 0
+    self.saver = None
+    self.stop_hook = None
+    self._lock = None
+    self._failure = None
+
+  def __enter__(self):
+    self._lock, self.start_step = prepare_train_dir(self.train_dir,
+                                                    self.fresh_start)
+    # The monitored session's saver, made here so that a failed step can
+    # still be saved with it.
+    self.saver = tf.compat.v1.train.Saver(
+        sharded=True, max_to_keep=5, keep_checkpoint_every_n_hours=10000.0,
+        save_relative_paths=True)
+    self.stop_hook = StopHook(self.saver,
+                              tf.compat.v1.train.get_global_step(),
+                              self.train_dir)
+    _current['stop_hook'] = self.stop_hook
+    return self
+
+  def finished(self):
+    """True (and says so) when the checkpoint is already at max_steps."""
+    if self.start_step < self.max_steps:
+      return False
+    print('%s is already at step %d, not below --max_steps=%d: nothing to '
+          'do. Raise --max_steps to train further.'
+          % (self.train_dir, self.start_step, self.max_steps))
+    return True
+
+  def nan_loss_hook(self, step_after_op, loss):
+    """A NanLossHook for this run's train_dir."""
+    return NanLossHook(step_after_op, loss, self.train_dir)
+
+  @contextlib.contextmanager
+  def saving_on_failure(self):
+    """Wraps the session loop: a failed step saves the current one.
+
+    A step ended by a stop request (the queues close under it) is not a
+    failure: the monitored session then closes normally and saves.
+    """
+    try:
+      yield
+    except tf.errors.OpError as e:
+      if self.stop_hook.signum is not None:
+        return
+      self._failure = failure_error(e, self.stop_hook, self.train_dir)
+      raise self._failure from None
+
+  def __exit__(self, error_type, error, unused_traceback):
+    _current['stop_hook'] = None
+    if self._lock is not None:
+      self._lock.close()
+    signum = self.stop_hook.signum if self.stop_hook else None
+    if error_type is not None and issubclass(error_type, tf.errors.OpError):
+      # Closing the session re-raises a queue thread's error: report the
+      # first failure, unless a stop was asked for.
+      if signum is None:
+        raise self._failure or failure_error(error, self.stop_hook,
+                                             self.train_dir) from None
+    elif error_type is not None:
+      return False
+    newest = tf.train.latest_checkpoint(self.train_dir)
+    if signum is not None:
+      print('Stopped by %s; checkpoint saved: %s'
+            % (signal.Signals(signum).name, newest))
+      sys.stdout.flush()
+      sys.exit(128 + signum)
+    if self.start_step < self.max_steps:
+      print('Stopped at step %d; checkpoint saved: %s'
+            % (self.max_steps, newest))
+    return True
+
+
+# Checkpoint polling, for the evaluator.
+
+def new_checkpoints(checkpoint_dir, evaluated_steps, vanished):
+  """Lists the checkpoints of `checkpoint_dir` not evaluated yet, oldest first.
+
+  Only checkpoints named in the `checkpoint` state file count: the saver
+  names one there once its files are complete, so none is read half-written.
+
+  Args:
+    checkpoint_dir: The training folder.
+    evaluated_steps: Global steps already evaluated.
+    vanished: Paths found gone before they could be read; updated, and each
+      is reported once.
+
+  Returns:
+    List of (global step, path) pairs.
+  """
+  state = tf.train.get_checkpoint_state(checkpoint_dir)
+  if not state:
+    return []
+  found = []
+  for path in (state.all_model_checkpoint_paths or
+               [state.model_checkpoint_path]):
+    if path in vanished:
+      continue
+    try:
+      step = checkpoint_step(path)
+    except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
+      report_vanished(path, vanished)
+      continue
+    if step not in evaluated_steps:
+      found.append((step, path))
+  return sorted(found)
+
+
+def report_vanished(path, vanished):
+  """Says, once per path, that a listed checkpoint is gone."""
+  if path not in vanished:
+    vanished.add(path)
+    print('Checkpoint %s was removed before it could be evaluated; skipping '
+          'it.' % path)
+    sys.stdout.flush()
