@@ -1,88 +1,72 @@
-# Copyright 2015 The TensorFlow Authors. All Rights Reserved.
-# Copyright 2026 The cifar10 suite authors.
-#
-# Licensed under the Apache License, Version 2.0 (the "License");
-# you may not use this file except in compliance with the License.
-# You may obtain a copy of the License at
-#
-#     http://www.apache.org/licenses/LICENSE-2.0
-#
-# Unless required by applicable law or agreed to in writing, software
-# distributed under the License is distributed on an "AS IS" BASIS,
-# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-# See the License for the specific language governing permissions and
-# limitations under the License.
-# ==============================================================================
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""The CIFAR-10 input pipeline: binary records in, batches of images out.
 
-"""Routine for decoding the CIFAR-10 binary file format.
+Training (`distorted_inputs`) and evaluation (`inputs`) both start from a
+filename queue feeding a `FixedLengthRecordReader` (records of 3,073 bytes),
+and end in a batching queue that `--num_preprocess_threads` threads fill.
+Training crops 24x24 at random, flips, shifts brightness and contrast, and
+standardizes each image, then shuffles through a queue holding
+`min_fraction_of_examples_in_queue` of an epoch; evaluation takes the central
+24x24 and standardizes it, in file order.
 
-The input pipeline of the tutorial: a filename queue over the record files
-feeds a fixed-length record reader; each record is decoded, distorted (for
-training) or centrally cropped (for evaluation), and batched through a queue
-filled by `--num_preprocess_threads` threads.
+Training records are read and distorted `--records_per_read` at a time
+(`read_cifar10_records`, `distort_images`): each image still draws its own
+random distortions, but a read costs a few ops instead of about ten per
+image. `--records_per_read=1` runs the per-image op chain instead.
 
-Training records are read and distorted `--records_per_read` at a time, each
-image with its own random draws, so the distortions cost a few ops per read
-instead of about ten per image; the shuffling queue and what it holds are the
-tutorial's.
-
-Beyond the original, this module checks the record files before any queue
-starts (`check_data_files`), so that bad data stops a script with one clear
-line instead of a hang in a queue thread, and writes CIFAR-format files of its
-own (`write_fake_data`) for tests and for the offline `--fake_data` demo.
+Before any queue starts, `check_data_files` reads the record files' sizes and
+labels, so that bad data stops a script with one line naming the file rather
+than failing inside a queue thread. `write_fake_data` writes CIFAR-format
+files of the project's own for tests and for `--fake_data`.
 """
-
-from __future__ import absolute_import
-from __future__ import division
-from __future__ import print_function
 
 import os
 import shutil
 import tempfile
 
 import numpy as np
-from six.moves import xrange  # pylint: disable=redefined-builtin
 import tensorflow as tf
+
+from cifar10_prepare import DataError
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
-# Input pipeline flags.
+# Flags of the input pipeline.
 tf.compat.v1.flags.DEFINE_float(
     'min_fraction_of_examples_in_queue', 0.4,
-    'Fraction of an epoch of training examples that the shuffling queue holds '
-    'before training starts; 0.4 (20,000 images) as in the tutorial. Lower it '
-    'for quick runs.', lower_bound=0.0, upper_bound=1.0)
+    'Share of an epoch of training images that the shuffling queue holds '
+    'before the first step: 0.4 is 20,000 images. Lower it for quick runs.',
+    lower_bound=0.0, upper_bound=1.0)
 tf.compat.v1.flags.DEFINE_integer(
     'num_preprocess_threads', None,
-    'Number of threads that read, distort and enqueue images. Default: 16 '
-    'where a GPU is visible, as in the tutorial; otherwise the number of CPU '
-    'cores (at least 2), since the threads then share the cores with the '
-    'model.', lower_bound=1)
+    'Threads that read, distort and enqueue images. Default: 16 when a GPU '
+    'is visible; otherwise one per CPU core (at least 2), since the threads '
+    'then share the cores with the model.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
     'records_per_read', 128,
-    'Training records that a preprocessing thread reads and distorts at once. '
-    'Each image gets its own random distortions whatever the number; larger '
-    'reads spend less time per image. 1 runs the tutorial\'s per-image ops, '
-    'one image at a time.', lower_bound=1)
+    'Training records a preprocessing thread reads and distorts in one go. '
+    'Every image draws its own distortions whatever the value; larger reads '
+    'cost less per image. 1 runs the per-image op chain, one image a read.',
+    lower_bound=1)
 
-# Process images of this size. Note that this differs from the original CIFAR
-# image size of 32 x 32. If one alters this number, then the entire model
-# architecture will change and any model would need to be retrained.
+# The model sees 24x24 crops of the 32x32 records. The size fixes the shape
+# of local3's weights: change it and earlier checkpoints no longer fit.
 IMAGE_SIZE = 24
 
-# Global constants describing the CIFAR-10 data set.
+# The data set.
 NUM_CLASSES = 10
 NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN = 50000
 NUM_EXAMPLES_PER_EPOCH_FOR_EVAL = 10000
 
-# The binary record layout (SPEC section 4).
+# One record: a label byte, then three 32x32 colour planes (red, green, blue).
 LABEL_BYTES = 1
 HEIGHT = 32
 WIDTH = 32
 DEPTH = 3
 RECORD_BYTES = LABEL_BYTES + HEIGHT * WIDTH * DEPTH  # 3073
 
-# The training distortions (SPEC section 5).
+# Ranges of the random training distortions.
 MAX_BRIGHTNESS_DELTA = 63
 CONTRAST_LOWER = 0.2
 CONTRAST_UPPER = 1.8
@@ -90,21 +74,17 @@ CONTRAST_UPPER = 1.8
 CLASS_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
                'horse', 'ship', 'truck')
 
-TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in xrange(1, 6))
+TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
 TEST_FILES = ('test_batch.bin',)
 META_FILE = 'batches.meta.txt'
 
 
-class DataError(ValueError):
-  """Bad or missing CIFAR-10 data; the message names the file and the fix."""
-
-
 def data_files(data_dir, eval_data=False):
-  """Returns the record files of one split.
+  """Paths of the record files of one split.
 
   Args:
-    data_dir: Path to the CIFAR-10 data directory (`cifar-10-batches-bin`).
-    eval_data: bool, the test file if True, else the five training files.
+    data_dir: The folder of record files (cifar-10-batches-bin).
+    eval_data: True for the test file, False for the five training files.
 
   Returns:
     List of paths.
@@ -116,18 +96,18 @@ def data_files(data_dir, eval_data=False):
 def check_data_files(filenames):
   """Checks record files before any queue thread reads them.
 
-  A reader thread that meets a missing or truncated file fails far from the
-  user's eyes; these checks fail first, in the user's terms.
+  A queue thread that meets a missing or short file fails where nobody sees
+  it; this check fails first, in the user's terms.
 
   Args:
-    filenames: List of paths of CIFAR-10 binary record files.
+    filenames: Paths of CIFAR-10 binary record files.
 
   Returns:
-    Total number of records in the files.
+    The number of records in all of them.
 
   Raises:
     DataError: a file is missing or empty, its size is not a multiple of
-      RECORD_BYTES, or a label byte is outside 0..NUM_CLASSES-1.
+      RECORD_BYTES, or a label byte is NUM_CLASSES or more.
   """
   total = 0
   for path in filenames:
@@ -163,7 +143,7 @@ def check_data_files(filenames):
 
 
 def read_class_names(data_dir):
-  """Returns the class names of `batches.meta.txt`, or the standard ones."""
+  """The class names in `batches.meta.txt`, or the standard ten."""
   path = os.path.join(data_dir, META_FILE)
   if tf.io.gfile.exists(path):
     with tf.io.gfile.GFile(path, 'r') as f:
@@ -173,58 +153,45 @@ def read_class_names(data_dir):
   return CLASS_NAMES
 
 
-def read_cifar10(filename_queue):
-  """Reads and parses examples from CIFAR10 data files.
+class CIFAR10Record(object):
+  """One example from `read_cifar10`.
 
-  Recommendation: if you want N-way read parallelism, call this function
-  N times.  This will give you N independent Readers reading different
-  files & positions within those files, which will give better mixing of
-  examples.
+  Attributes:
+    height, width, depth: 32, 32 and 3.
+    key: string Tensor naming the file and the record's place in it.
+    label: int32 Tensor [1], in 0..9.
+    uint8image: uint8 Tensor [32, 32, 3], channels last.
+  """
+  height = HEIGHT
+  width = WIDTH
+  depth = DEPTH
+
+  def __init__(self, key, label, uint8image):
+    self.key = key
+    self.label = label
+    self.uint8image = uint8image
+
+
+def read_cifar10(filename_queue):
+  """Builds the ops that read the next record of the queue's files.
+
+  The format has no header or footer: each record is RECORD_BYTES long. Each
+  call makes a reader of its own, so threads that each call it read
+  different files, or different places in one, and mix the examples better.
 
   Args:
-    filename_queue: A queue of strings with the filenames to read from.
+    filename_queue: Queue of file-name strings.
 
   Returns:
-    An object representing a single example, with the following fields:
-      height: number of rows in the result (32)
-      width: number of columns in the result (32)
-      depth: number of color channels in the result (3)
-      key: a scalar string Tensor describing the filename & record number
-        for this example.
-      label: an int32 Tensor with the label in the range 0..9.
-      uint8image: a [height, width, depth] uint8 Tensor with the image data
+    A CIFAR10Record.
   """
-
-  class CIFAR10Record(object):
-    pass
-  result = CIFAR10Record()
-
-  result.height = HEIGHT
-  result.width = WIDTH
-  result.depth = DEPTH
-
-  # Read a record, getting filenames from the filename_queue.  No
-  # header or footer in the CIFAR-10 format, so we leave header_bytes
-  # and footer_bytes at their default of 0.
   reader = tf.compat.v1.FixedLengthRecordReader(record_bytes=RECORD_BYTES)
-  result.key, value = reader.read(filename_queue)
-
-  # Convert from a string to a vector of uint8 that is RECORD_BYTES long.
-  record_bytes = tf.io.decode_raw(value, tf.uint8)
-
-  # The first bytes represent the label, which we convert from uint8->int32.
-  result.label = tf.cast(
-      tf.strided_slice(record_bytes, [0], [LABEL_BYTES]), tf.int32)
-
-  # The remaining bytes after the label represent the image, which we reshape
-  # from [depth * height * width] to [depth, height, width].
-  depth_major = tf.reshape(
-      tf.strided_slice(record_bytes, [LABEL_BYTES], [RECORD_BYTES]),
-      [result.depth, result.height, result.width])
-  # Convert from [depth, height, width] to [height, width, depth].
-  result.uint8image = tf.transpose(depth_major, [1, 2, 0])
-
-  return result
+  key, value = reader.read(filename_queue)
+  raw = tf.io.decode_raw(value, tf.uint8)
+  label = tf.reshape(tf.cast(raw[:LABEL_BYTES], tf.int32), [LABEL_BYTES])
+  # The planes are stored one colour after another: move colour last.
+  planes = tf.reshape(raw[LABEL_BYTES:RECORD_BYTES], [DEPTH, HEIGHT, WIDTH])
+  return CIFAR10Record(key, label, tf.transpose(planes, [1, 2, 0]))
 
 
 def preprocess_thread_count():
@@ -237,99 +204,85 @@ def preprocess_thread_count():
 
 
 def _generate_image_and_label_batch(image, label, min_queue_examples,
-                                    batch_size, shuffle,
-                                    allow_smaller_final_batch=False,
-                                    enqueue_many=False):
-  """Construct a queued batch of images and labels.
+                                    batch_size, shuffle, enqueue_many=False,
+                                    allow_smaller_final_batch=False):
+  """Batches examples through a queue that preprocessing threads fill.
 
   Args:
-    image: 3-D Tensor of [height, width, 3] of type.float32.
-    label: 1-D Tensor of type.int32
-    min_queue_examples: int32, minimum number of samples to retain
-      in the queue that provides of batches of examples.
-    batch_size: Number of images per batch.
-    shuffle: boolean indicating whether to use a shuffling queue.
-    allow_smaller_final_batch: boolean, let the last batch of a finite
-      input be smaller than `batch_size` instead of dropping it.
-    enqueue_many: boolean, `image` and `label` hold many examples, stacked
-      along their first dimension.
+    image: float32 Tensor [height, width, 3], or [n, height, width, 3] with
+      `enqueue_many`.
+    label: int32 Tensor [1], or [n, 1] with `enqueue_many`.
+    min_queue_examples: Examples a shuffling queue keeps after each dequeue;
+      the queue holds that many plus three batches.
+    batch_size: Examples per batch.
+    shuffle: Draw batches at random from the queue (training), or in the
+      order the examples arrive (evaluation).
+    enqueue_many: `image` and `label` hold several examples each.
+    allow_smaller_final_batch: For a finite input: end with a short batch
+      rather than dropping the last examples. One thread then keeps the
+      file order.
 
   Returns:
-    images: Images. 4D tensor of [batch_size, height, width, 3] size.
-    labels: Labels. 1D tensor of [batch_size] size.
+    images: float32 Tensor [batch_size, height, width, 3].
+    labels: int32 Tensor [batch_size].
   """
-  # Create a queue that shuffles the examples, and then
-  # read 'batch_size' images + labels from the example queue.
-  num_preprocess_threads = preprocess_thread_count()
-  if allow_smaller_final_batch:
-    # One pass, in file order: a single thread keeps the records in order, so
-    # the first N images are always the same N.
-    num_preprocess_threads = 1
+  threads = 1 if allow_smaller_final_batch else preprocess_thread_count()
+  queue_options = dict(batch_size=batch_size, num_threads=threads,
+                       capacity=min_queue_examples + 3 * batch_size,
+                       enqueue_many=enqueue_many)
   if shuffle:
-    images, label_batch = tf.compat.v1.train.shuffle_batch(
-        [image, label],
-        batch_size=batch_size,
-        num_threads=num_preprocess_threads,
-        capacity=min_queue_examples + 3 * batch_size,
-        min_after_dequeue=min_queue_examples,
-        enqueue_many=enqueue_many)
+    images, labels = tf.compat.v1.train.shuffle_batch(
+        [image, label], min_after_dequeue=min_queue_examples, **queue_options)
   else:
-    images, label_batch = tf.compat.v1.train.batch(
-        [image, label],
-        batch_size=batch_size,
-        num_threads=num_preprocess_threads,
-        capacity=min_queue_examples + 3 * batch_size,
-        allow_smaller_final_batch=allow_smaller_final_batch,
-        enqueue_many=enqueue_many)
-
-  # Display the training images in the visualizer.
+    images, labels = tf.compat.v1.train.batch(
+        [image, label], allow_smaller_final_batch=allow_smaller_final_batch,
+        **queue_options)
+  # TensorBoard's Images tab shows a few of each batch.
   tf.compat.v1.summary.image('images', images)
-
-  return images, tf.reshape(label_batch, [-1])
+  return images, tf.reshape(labels, [-1])
 
 
 def read_cifar10_records(filename_queue, num_records):
-  """Reads and parses up to `num_records` examples at once.
+  """Reads up to `num_records` consecutive records in one step.
 
-  The batched form of `read_cifar10`: one reader step returns up to
-  `num_records` consecutive records (fewer at the end of a file). The images
-  stay depth-major, as stored: `distort_images` moves the channels last as
-  it crops, in the same indexing step.
+  The many-at-once form of `read_cifar10` (fewer records come at the end of
+  a file). The colour planes stay as stored: `distort_images` moves colour
+  last in the same gather that crops.
 
   Args:
-    filename_queue: A queue of strings with the filenames to read from.
-    num_records: The most records to read in one step.
+    filename_queue: Queue of file-name strings.
+    num_records: The most records one step reads.
 
   Returns:
-    labels: int32 Tensor [n, 1], values in 0..9.
+    labels: int32 Tensor [n, 1], in 0..9.
     depth_major_images: uint8 Tensor [n, 3, 32, 32].
   """
   reader = tf.compat.v1.FixedLengthRecordReader(record_bytes=RECORD_BYTES)
   _, values = reader.read_up_to(filename_queue, num_records)
-  record_bytes = tf.io.decode_raw(values, tf.uint8)
-  record_bytes.set_shape([None, RECORD_BYTES])
-  labels = tf.cast(record_bytes[:, :LABEL_BYTES], tf.int32)
-  depth_major_images = tf.reshape(record_bytes[:, LABEL_BYTES:],
+  raw = tf.io.decode_raw(values, tf.uint8)
+  raw.set_shape([None, RECORD_BYTES])
+  labels = tf.cast(raw[:, :LABEL_BYTES], tf.int32)
+  depth_major_images = tf.reshape(raw[:, LABEL_BYTES:],
                                   [-1, DEPTH, HEIGHT, WIDTH])
   return labels, depth_major_images
 
 
 def random_distortions(num_images):
-  """Draws the random parameters of the training distortions, per image.
+  """Draws each image's training distortions.
 
-  The same distributions as the tutorial's per-image ops: crop offsets
-  uniform in 0..8 (`random_crop`), a left-right flip with probability 1/2
+  The distributions of the per-image ops: crop offsets uniform in 0..8
+  (`random_crop`), a left-right flip with probability 1/2
   (`random_flip_left_right`), a brightness delta uniform in [-63, 63)
   (`random_brightness`), a contrast factor uniform in [0.2, 1.8)
-  (`random_contrast`); independent for every image.
+  (`random_contrast`); all independent.
 
   Args:
-    num_images: Scalar int32 Tensor, the number of images.
+    num_images: Scalar int32 Tensor.
 
   Returns:
-    Dict of Tensors with a first dimension of `num_images`: `offsets`
-    (int32 [n, 2], row and column), `flips` (bool [n]), `deltas` and
-    `factors` (float32 [n]).
+    Dict of Tensors whose first dimension is `num_images`: `offsets` (int32
+    [n, 2], row then column), `flips` (bool [n]), `deltas` and `factors`
+    (float32 [n]).
   """
   max_offset = HEIGHT - IMAGE_SIZE + 1
   return {
@@ -344,17 +297,15 @@ def random_distortions(num_images):
 
 
 def distort_images(depth_major_images, distortions):
-  """Applies the training distortions to a batch, each image its own.
+  """Applies the training distortions to many images, each its own.
 
-  For image i this computes what the tutorial's chain computes for one image
-  whose random draws came out as `distortions[...][i]`: a 24x24 crop at
-  `offsets[i]`, flipped left-right if `flips[i]`, plus `deltas[i]`
-  brightness, contrast scaled by `factors[i]` about each channel's mean, then
-  per-image standardization. Done for a whole batch in a few ops instead of
-  about ten ops per image, which leaves the cores to the model.
+  Image i comes out as the per-image chain would make it had its random
+  draws been `distortions[...][i]`: the 24x24 crop at `offsets[i]`, mirrored
+  if `flips[i]`, brightness moved by `deltas[i]`, contrast scaled by
+  `factors[i]` about each channel's mean, then standardized.
 
   Args:
-    depth_major_images: uint8 Tensor [n, 3, 32, 32], as in the records.
+    depth_major_images: uint8 Tensor [n, 3, 32, 32], as stored.
     distortions: Dict from `random_distortions(n)`.
 
   Returns:
@@ -365,74 +316,55 @@ def distort_images(depth_major_images, distortions):
   rows = offsets[:, :1] + span
   cols = offsets[:, 1:] + tf.where(distortions['flips'][:, None],
                                    IMAGE_SIZE - 1 - span, span)
-  # Crop, flip and move the channels last in one gather: output pixel
-  # [i, r, c, k] is record pixel [i, k, rows[i, r], cols[i, c]]. Pure
-  # indexing, so the values are exactly the record's bytes.
+  # One gather crops, mirrors and moves colour last: output [i, r, c, k] is
+  # stored byte [i, k, rows[i, r], cols[i, c]]. Indexing only, so every
+  # value is exactly a byte of the record.
   index = (tf.range(DEPTH) * (HEIGHT * WIDTH) +
            rows[:, :, None, None] * WIDTH + cols[:, None, :, None])
   flat = tf.reshape(depth_major_images, [-1, DEPTH * HEIGHT * WIDTH])
   images = tf.cast(tf.gather(flat, index, batch_dims=1), tf.float32)
 
-  # Brightness, then contrast about each channel's mean, as adjust_brightness
-  # and adjust_contrast do for one image: f * ((x + d) - (m + d)) + (m + d),
-  # which is f * x + ((1 - f) * m + d), with m the mean of x.
+  # Brightness then contrast, as adjust_brightness and adjust_contrast do
+  # it: f * ((x + d) - (m + d)) + (m + d) = f * x + ((1 - f) * m + d), where
+  # m is the channel's mean before the shift.
   factors = distortions['factors'][:, None, None, None]
   deltas = distortions['deltas'][:, None, None, None]
   means = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
   images = images * factors + ((1.0 - factors) * means + deltas)
-
-  # Subtract off the mean and divide by the variance of the pixels.
   return tf.image.per_image_standardization(images)
 
 
 def _distort_one_image(uint8image):
-  """The tutorial's training distortions of one [32, 32, 3] uint8 image."""
-  reshaped_image = tf.cast(uint8image, tf.float32)
+  """The per-image op chain of the training distortions.
 
-  height = IMAGE_SIZE
-  width = IMAGE_SIZE
+  Args:
+    uint8image: uint8 Tensor [32, 32, 3].
 
-  # Image processing for training the network. Note the many random
-  # distortions applied to the image.
-
-  # Randomly crop a [height, width] section of the image.
-  distorted_image = tf.image.random_crop(reshaped_image, [height, width, 3])
-
-  # Randomly flip the image horizontally.
-  distorted_image = tf.image.random_flip_left_right(distorted_image)
-
-  # Because these operations are not commutative, consider randomizing
-  # the order their operation.
-  distorted_image = tf.image.random_brightness(distorted_image,
-                                               max_delta=MAX_BRIGHTNESS_DELTA)
-  distorted_image = tf.image.random_contrast(distorted_image,
-                                             lower=CONTRAST_LOWER,
-                                             upper=CONTRAST_UPPER)
-
-  # Subtract off the mean and divide by the variance of the pixels.
-  float_image = tf.image.per_image_standardization(distorted_image)
-
-  # Set the shapes of tensors.
-  float_image.set_shape([height, width, 3])
-  return float_image
+  Returns:
+    float32 Tensor [24, 24, 3].
+  """
+  image = tf.cast(uint8image, tf.float32)
+  image = tf.image.random_crop(image, [IMAGE_SIZE, IMAGE_SIZE, DEPTH])
+  image = tf.image.random_flip_left_right(image)
+  # Brightness first, then contrast: the two do not commute.
+  image = tf.image.random_brightness(image, max_delta=MAX_BRIGHTNESS_DELTA)
+  image = tf.image.random_contrast(image, lower=CONTRAST_LOWER,
+                                   upper=CONTRAST_UPPER)
+  image = tf.image.per_image_standardization(image)
+  image.set_shape([IMAGE_SIZE, IMAGE_SIZE, DEPTH])
+  return image
 
 
 def distorted_inputs(data_dir, batch_size):
-  """Construct distorted input for CIFAR training using the Reader ops.
-
-  The tutorial's distortions (random crop, flip, brightness, contrast, then
-  per-image standardization) with the same per-image randomness, computed
-  for `--records_per_read` records at a time (`distort_images`), then
-  shuffled through the tutorial's queue of 20,000 distorted images. With
-  `--records_per_read=1`, the tutorial's per-image ops themselves.
+  """Shuffled batches of distorted training images.
 
   Args:
-    data_dir: Path to the CIFAR-10 data directory.
-    batch_size: Number of images per batch.
+    data_dir: The folder of record files.
+    batch_size: Images per batch.
 
   Returns:
-    images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size.
-    labels: Labels. 1D tensor of [batch_size] size.
+    images: float32 Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3].
+    labels: int32 Tensor [batch_size].
 
   Raises:
     DataError: the record files are missing or malformed.
@@ -441,95 +373,68 @@ def distorted_inputs(data_dir, batch_size):
   check_data_files(filenames)
 
   with tf.compat.v1.name_scope('data_augmentation'):
-    # Create a queue that produces the filenames to read.
     filename_queue = tf.compat.v1.train.string_input_producer(filenames)
-
     if FLAGS.records_per_read == 1:
-      # The tutorial's pipeline as it was: one record, one op chain.
-      read_input = read_cifar10(filename_queue)
-      images = _distort_one_image(read_input.uint8image)
-      labels = read_input.label
-      labels.set_shape([1])
+      record = read_cifar10(filename_queue)
+      images, labels = _distort_one_image(record.uint8image), record.label
     else:
-      # Many records per read, each image with its own random distortions.
       labels, records = read_cifar10_records(filename_queue,
                                              FLAGS.records_per_read)
       images = distort_images(records,
                               random_distortions(tf.shape(records)[0]))
 
-    # Ensure that the random shuffling has good mixing properties.
+    # The shuffling queue keeps this many images, so that a batch mixes
+    # images from all over the training files.
     min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue
     min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
                              min_fraction_of_examples_in_queue)
-    print('Filling queue with %d CIFAR images before starting to train. '
-          'This will take a few minutes.' % min_queue_examples)
+    print('Filling queue with {} CIFAR images before starting to train. '
+          'This will take a few minutes.'.format(min_queue_examples))
 
-  # Generate a batch of images and labels by building up a queue of examples.
   return _generate_image_and_label_batch(
       images, labels, min_queue_examples, batch_size, shuffle=True,
       enqueue_many=FLAGS.records_per_read > 1)
 
 
 def inputs(eval_data, data_dir, batch_size, num_epochs=None):
-  """Construct input for CIFAR evaluation using the Reader ops.
+  """Batches of centrally cropped images, in file order, for evaluation.
 
   Args:
-    eval_data: bool, indicating if one should use the train or eval data set.
-    data_dir: Path to the CIFAR-10 data directory.
-    batch_size: Number of images per batch.
-    num_epochs: None to cycle through the files forever (as the tutorial
-      did); 1 to read each record exactly once, in file order, ending with a
-      smaller final batch and then `OutOfRangeError`. A finite count needs
-      the local variables initialized.
+    eval_data: True for the test file, False for the training files.
+    data_dir: The folder of record files.
+    batch_size: Images per batch.
+    num_epochs: None to cycle through the files forever; 1 to read each
+      record exactly once, ending with a short batch and then
+      `OutOfRangeError` (the epoch counter is a local variable: initialize
+      local variables first).
 
   Returns:
-    images: Images. 4D tensor of [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] size.
-    labels: Labels. 1D tensor of [batch_size] size.
+    images: float32 Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3].
+    labels: int32 Tensor [batch_size].
 
   Raises:
     DataError: the record files are missing or malformed.
   """
   filenames = data_files(data_dir, eval_data=eval_data)
   num_records = check_data_files(filenames)
-  if not eval_data:
-    num_examples_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN
-  else:
-    num_examples_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_EVAL
+  epoch_size = (NUM_EXAMPLES_PER_EPOCH_FOR_EVAL if eval_data
+                else NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN)
 
   with tf.compat.v1.name_scope('input'):
-    # Create a queue that produces the filenames to read.
     filename_queue = tf.compat.v1.train.string_input_producer(
         filenames, num_epochs=num_epochs, shuffle=num_epochs is None)
-
-    # Read examples from files in the filename queue.
-    read_input = read_cifar10(filename_queue)
-    reshaped_image = tf.cast(read_input.uint8image, tf.float32)
-
-    height = IMAGE_SIZE
-    width = IMAGE_SIZE
-
-    # Image processing for evaluation.
-    # Crop the central [height, width] of the image.
-    resized_image = tf.image.resize_with_crop_or_pad(reshaped_image,
-                                                     height, width)
-
-    # Subtract off the mean and divide by the variance of the pixels.
-    float_image = tf.image.per_image_standardization(resized_image)
-
-    # Set the shapes of tensors.
-    float_image.set_shape([height, width, 3])
-    read_input.label.set_shape([1])
-
-    # Ensure that the random shuffling has good mixing properties.
-    min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue
+    record = read_cifar10(filename_queue)
+    image = tf.image.resize_with_crop_or_pad(
+        tf.cast(record.uint8image, tf.float32), IMAGE_SIZE, IMAGE_SIZE)
+    image = tf.image.per_image_standardization(image)
+    image.set_shape([IMAGE_SIZE, IMAGE_SIZE, DEPTH])
     min_queue_examples = min(
-        int(num_examples_per_epoch * min_fraction_of_examples_in_queue),
+        int(epoch_size * FLAGS.min_fraction_of_examples_in_queue),
         num_records)
 
-  # Generate a batch of images and labels by building up a queue of examples.
   return _generate_image_and_label_batch(
-      float_image, read_input.label, min_queue_examples, batch_size,
-      shuffle=False, allow_smaller_final_batch=num_epochs is not None)
+      image, record.label, min_queue_examples, batch_size, shuffle=False,
+      allow_smaller_final_batch=num_epochs is not None)
 
 
 # Synthetic CIFAR-format data (tests and --fake_data).
