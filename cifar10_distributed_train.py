@@ -1,27 +1,14 @@
-# Copyright 2026 The cifar10 suite authors.
-#
-# Licensed under the Apache License, Version 2.0 (the "License");
-# you may not use this file except in compliance with the License.
-# You may obtain a copy of the License at
-#
-#     http://www.apache.org/licenses/LICENSE-2.0
-#
-# Unless required by applicable law or agreed to in writing, software
-# distributed under the License is distributed on an "AS IS" BASIS,
-# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-# See the License for the specific language governing permissions and
-# limitations under the License.
-# ==============================================================================
-
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """A binary to train CIFAR-10 on several machines with synchronous updates.
 
 TensorFlow's distributed runtime, as TensorFlow 1.x used it: each process
 runs a gRPC server (`tf.distribute.Server`) for one task of the cluster.
 Parameter servers (job `ps`) hold the variables; workers (job `worker`) each
-read their own copy of the data and run the model of cifar10.py, one tower
-per local GPU as in cifar10_multi_gpu_train.py. A `SyncReplicasOptimizer`
+read their own copy of the data and run the model of cifar10.py, on their
+first GPU when they have one. A `SyncReplicasOptimizer`
 makes each global step the mean of num_workers gradients: each worker sends
-its gradient (already averaged over its towers) to accumulators on the
+its gradient to accumulators on the
 parameter servers, and once num_workers have arrived the chief applies
 their mean once, updates the moving averages, and lets every worker start
 the next step. Gradients computed on variables older than the current step
@@ -52,18 +39,19 @@ come from the TF_CONFIG environment variable, for instance
 {"cluster": {"ps": ["ps0:2222"], "worker": ["worker0:2222", "worker1:2222"]},
  "task": {"type": "worker", "index": 1}}.
 
-Workers take every flag of cifar10_multi_gpu_train.py; --max_steps counts
-global steps. A parameter server exits once every worker has finished. If a
+Workers take the trainer flags of cifar10_runtime.py (--max_steps counts
+global steps; checkpoints every --save_checkpoint_steps). A parameter server exits once every worker has finished. If a
 parameter server (or, seen from the other workers, the chief) goes away,
 workers say which and exit with status 1 within about --fault_timeout_secs;
 the chief names any worker that has finished no step for that long. A
 worker whose session fails otherwise (TensorFlow's gRPC runtime aborts a
 step now and then) exits with one line saying what to restart.
 """
-from __future__ import absolute_import
-from __future__ import division
-from __future__ import print_function
+import cifar10_prepare
 
+cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
 import functools
 import os
 import socket
@@ -71,19 +59,11 @@ import sys
 import threading
 import time
 
-# Keep the console readable: TensorFlow's C++ info and warning lines (such as
-# "Enqueue operation was cancelled" when the queues close) stay hidden unless
-# TF_CPP_MIN_LOG_LEVEL says otherwise. Must be set before TensorFlow loads.
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
-# oneDNN kernels, as in cifar10_train.py (see the README's Speed section).
-os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
+from absl import app
+import tensorflow as tf
 
-from absl import app  # pylint: disable=g-import-not-at-top
-import tensorflow as tf  # pylint: disable=g-import-not-at-top
-
-import cifar10  # pylint: disable=g-import-not-at-top
-import cifar10_multi_gpu_train  # pylint: disable=g-import-not-at-top
-import cifar10_train  # pylint: disable=g-import-not-at-top
+import cifar10
+import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
@@ -247,11 +227,11 @@ def done_queues(cluster):
 
 
 def sync_train_op(cluster, task_index):
-  """Builds the graph of one worker: its towers and the synchronous update.
+  """Builds the graph of one worker: its model and the synchronous update.
 
   Variables go to the parameter servers (round robin, by
-  `replica_device_setter`); the input pipeline to the worker's CPU; tower i
-  to the worker's GPU i.
+  `replica_device_setter`); the input pipeline to the worker's CPU; the
+  model to the worker's first GPU (its CPU if it has none).
 
   Args:
     cluster: `tf.train.ClusterSpec` with jobs 'ps' and 'worker'.
@@ -260,7 +240,7 @@ def sync_train_op(cluster, task_index):
   Returns:
     train_op: Op for one step of this worker: it sends its gradients and
       waits until the step they belong to is applied.
-    loss: The last tower's total loss.
+    loss: The worker's total loss.
     opt: The `SyncReplicasOptimizer`, for its session hook.
     worker_steps: int64 Variable [num_workers] on a parameter server: the
       global step at which each worker last finished a step.
@@ -272,19 +252,19 @@ def sync_train_op(cluster, task_index):
     global_step = tf.compat.v1.train.get_or_create_global_step()
 
     # The learning rate follows the global step: one step per update, that
-    # is, per num_workers * num_gpus batches.
+    # is, per num_workers batches.
     lr = cifar10.learning_rate(global_step)
     base_opt = tf.compat.v1.train.GradientDescentOptimizer(lr)
 
     # Each worker reads its own copy of the data, on its own CPU.
     with tf.device(worker_device + '/cpu:0'):
       images, labels = cifar10.distorted_inputs()
-      batch_queue = cifar10_multi_gpu_train.prefetch_queue(
-          [images, labels], capacity=2 * FLAGS.num_gpus)
     _retry_rejected_input_steps()
 
-    grads, loss, loss_averages_op = cifar10_multi_gpu_train.tower_gradients(
-        base_opt, [batch_queue.dequeue] * FLAGS.num_gpus)
+    with tf.device('/gpu:0'):
+      loss = cifar10.loss(cifar10.inference(images), labels)
+      grads = base_opt.compute_gradients(loss)
+    loss_averages_op = cifar10.add_loss_summaries(loss)
 
     # The update of cifar10.apply_and_average(), once per step for the whole
     # cluster: gradient descent on the mean of num_workers gradients, then
@@ -295,7 +275,7 @@ def sync_train_op(cluster, task_index):
         variable_averages=tf.compat.v1.train.ExponentialMovingAverage(
             cifar10.MOVING_AVERAGE_DECAY, global_step),
         variables_to_average=tf.compat.v1.trainable_variables())
-    cifar10._add_variable_histograms(grads)  # pylint: disable=protected-access
+    cifar10.add_variable_histograms(grads)
     step_op = opt.apply_gradients(grads, global_step=global_step)
 
     # A local variable: every worker's start zeroes it; nothing to restore.
@@ -520,24 +500,18 @@ def train(server, cluster, task_index):
     # parameter server, under the same path but on their disks).
     with tf.device(worker_device + '/cpu:0'):
       saver = tf.compat.v1.train.Saver()
-    scaffold = tf.compat.v1.train.Scaffold(
-        saver=saver,
-        summary_op=tf.compat.v1.summary.merge(
-            cifar10_multi_gpu_train._summaries_to_keep(FLAGS.num_gpus)))  # pylint: disable=protected-access
+    scaffold = tf.compat.v1.train.Scaffold(saver=saver)
 
-    with tf.control_dependencies([train_op]):
-      step_after = tf.identity(global_step.read_value())
+    step_after = cifar10_runtime.step_after(train_op)
     watchdog = Watchdog(cluster, task_index, worker_steps)
     hooks = [opt.make_session_run_hook(is_chief),
              tf.compat.v1.train.StopAtStepHook(last_step=FLAGS.max_steps),
              # The chief's NaN check also unlists diverged checkpoints.
-             (cifar10_train.NanLossHook(step_after, loss) if is_chief else
-              tf.compat.v1.train.NanTensorHook(loss)),
-             cifar10_train.LoggerHook(
-                 step_after, loss,
-                 examples_per_step=FLAGS.batch_size * FLAGS.num_gpus *
-                 num_workers,
-                 num_towers=FLAGS.num_gpus * num_workers),
+             (cifar10_runtime.NanLossHook(step_after, loss, FLAGS.train_dir)
+              if is_chief else tf.compat.v1.train.NanTensorHook(loss)),
+             cifar10_runtime.LoggerHook(
+                 step_after, loss, FLAGS.batch_size * num_workers,
+                 FLAGS.log_frequency, num_towers=num_workers),
              watchdog]
     # Only the parameter servers and this worker: the others may come and go.
     config = tf.compat.v1.ConfigProto(
@@ -545,7 +519,9 @@ def train(server, cluster, task_index):
         log_device_placement=FLAGS.log_device_placement,
         device_filters=['/job:ps', worker_device])
     # The chief holds the lock on --train_dir while it trains.
-    lock = cifar10_train.prepare_train_dir()[0] if is_chief else None
+    lock = (cifar10_runtime.prepare_train_dir(FLAGS.train_dir,
+                                              FLAGS.fresh_start)[0]
+            if is_chief else None)
     _say('Worker %d of %d at %s%s.' % (
         task_index, num_workers, cluster.task_address('worker', task_index),
         ' (chief)' if is_chief else ''))
@@ -660,9 +636,12 @@ def main(argv=None):  # pylint: disable=unused-argument
   if job_name == 'ps':
     serve(server, cluster, task_index)
   else:
-    cifar10_train.run_script(
-        functools.partial(train, server, cluster, task_index),
-        writes_train_dir=task_index == 0)
+    with cifar10_runtime.clean_exit():
+      # Only the chief writes --train_dir.
+      if task_index == 0:
+        cifar10_prepare.make_output_dir(FLAGS.train_dir, 'train_dir')
+      cifar10.maybe_download_and_extract()
+      train(server, cluster, task_index)
 
 
 def run():

@@ -1,66 +1,30 @@
-# Copyright 2015 The TensorFlow Authors. All Rights Reserved.
-# Copyright 2026 The cifar10 suite authors.
-#
-# Licensed under the Apache License, Version 2.0 (the "License");
-# you may not use this file except in compliance with the License.
-# You may obtain a copy of the License at
-#
-#     http://www.apache.org/licenses/LICENSE-2.0
-#
-# Unless required by applicable law or agreed to in writing, software
-# distributed under the License is distributed on an "AS IS" BASIS,
-# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-# See the License for the specific language governing permissions and
-# limitations under the License.
-# ==============================================================================
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""Measures the trained CIFAR-10 model: precision @ 1 on the test images.
 
-"""Evaluation for CIFAR-10.
+  python cifar10_eval.py              # beside training: each new checkpoint
+  python cifar10_eval.py --run_once   # the newest checkpoint, then exit
 
-Accuracy:
-cifar10_train.py achieves 83.0% accuracy after 100K steps (256 epochs
-of data) as judged by cifar10_eval.py.
+Every image of the evaluation files is counted exactly once (--num_examples
+of them), with the moving averages of the weights in place of the weights.
+Besides precision @ 1 it prints, and writes to TensorBoard, the precision of
+each class and the confusion matrix.
 
-Speed:
-On a single Tesla K40, cifar10_train.py processes a single batch of 128 images
-in 0.25-0.35 sec (i.e. 350 - 600 images /sec). The model reaches ~86%
-accuracy after 100K steps in 8 hours of training time.
+  machine                          images/sec  one pass over 10,000 images
+  2 CPU cores, Xeon (AVX-512, AMX)  1,820       6 s, 9 s with start-up
 
-System        | Evaluation speed        | One pass over the 10,000 test images
---------------------------------------------------------------------------
-2 CPU cores * | 1,820 images/sec        | about 6 sec, 9 sec with start-up
-
-* Intel Xeon with AVX-512 and AMX, no GPU; TensorFlow 2.21, oneDNN on;
-  measured 2026-11-22 with benchmarks/benchmark.py (median of 6 windows,
-  1,541-2,143 images/sec).
-
-Usage:
-Please see the tutorial and website for how to download the CIFAR-10
-data set, compile the program and train the model.
-
-  python cifar10_eval.py              # evaluates each new checkpoint
-  python cifar10_eval.py --run_once   # evaluates the newest one, then exits
-
-Each image of the evaluation set is counted exactly once (--num_examples of
-them), with the moving-average values of the variables. Besides precision @ 1
-it reports precision per class and the confusion matrix.
+The tutorial's model reaches about 0.86 after 100K training steps; averaged
+weights add about 3 points over the raw ones (README, Speed).
 """
-from __future__ import absolute_import
-from __future__ import division
-from __future__ import print_function
 
+import cifar10_prepare
+
+cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
 from datetime import datetime
-import os
 import sys
 import time
-
-# Keep the console readable: TensorFlow's C++ info and warning lines (such as
-# "Enqueue operation was cancelled" when the queues close) stay hidden unless
-# TF_CPP_MIN_LOG_LEVEL says otherwise. Must be set before TensorFlow loads.
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
-# oneDNN kernels: TensorFlow turns them on by itself only on some CPUs, and
-# they made the training step 2 to 2.5 times faster on CPUs (see the README's
-# Speed section). An explicit TF_ENABLE_ONEDNN_OPTS=0 still turns them off.
-os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
 
 from absl import app
 import numpy as np
@@ -68,42 +32,41 @@ import tensorflow as tf
 
 import cifar10
 import cifar10_input
+import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
 tf.compat.v1.flags.DEFINE_string(
-    'eval_dir', '/tmp/cifar10_eval', 'Directory where to write event logs.')
+    'eval_dir', '/tmp/cifar10_eval',
+    'Folder for the TensorBoard event files of evaluation.')
 tf.compat.v1.flags.DEFINE_enum(
     'eval_data', 'test', ['test', 'train_eval'],
-    "Either 'test' (the 10,000 test images) or 'train_eval' (the training "
-    "images).")
+    '"test" evaluates on the 10,000 test images, "train_eval" on the '
+    'training images.')
 tf.compat.v1.flags.DEFINE_string(
     'checkpoint_dir', '/tmp/cifar10_train',
-    'Directory where to read model checkpoints.')
+    'The --train_dir of the training to evaluate.')
 tf.compat.v1.flags.DEFINE_integer(
-    'eval_interval_secs', 60 * 5, 'How often to look for a new checkpoint.',
-    lower_bound=0)
+    'eval_interval_secs', 60 * 5,
+    'Seconds between looks for a new checkpoint.', lower_bound=0)
 tf.compat.v1.flags.DEFINE_integer(
-    'num_examples', 10000, 'Number of examples to run.', lower_bound=1)
+    'num_examples', 10000, 'Images to count, each once.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_boolean(
-    'run_once', False, 'Whether to run eval only once.')
-
-
-def checkpoint_step(checkpoint_path):
-  """Returns the global step stored in a checkpoint."""
-  return int(tf.train.load_variable(checkpoint_path, 'global_step'))
+    'run_once', False,
+    'Evaluate the newest checkpoint once and exit, instead of evaluating '
+    'each new one as training writes it.')
 
 
 def confusion_matrix(labels, predictions):
-  """Counts [true label, predicted label] pairs.
+  """Counts each (true class, predicted class) pair.
 
   Args:
-    labels: int array [n] of true labels.
-    predictions: int array [n] of predicted labels.
+    labels: int array [n].
+    predictions: int array [n].
 
   Returns:
-    int64 array [NUM_CLASSES, NUM_CLASSES]; row i counts the images of class
-    i by predicted class.
+    int64 array [NUM_CLASSES, NUM_CLASSES]: row i counts the images of class
+    i by the class they were given.
   """
   matrix = np.zeros([cifar10.NUM_CLASSES, cifar10.NUM_CLASSES], np.int64)
   np.add.at(matrix, (labels, predictions), 1)
@@ -111,22 +74,21 @@ def confusion_matrix(labels, predictions):
 
 
 def confusion_image(matrix, cell=16):
-  """Renders a confusion matrix as a PNG for TensorBoard.
+  """Draws a confusion matrix as a TensorBoard image.
 
-  Each cell is a `cell` x `cell` square; its darkness is the fraction of the
-  true class (row) given that prediction (column), so a good model shows a
-  dark diagonal on white.
+  A cell's darkness is the share of its row's images given its column's
+  class, so a good model draws a dark diagonal on white.
 
   Args:
     matrix: int array [NUM_CLASSES, NUM_CLASSES] from `confusion_matrix()`.
-    cell: Side of a cell in pixels.
+    cell: Side of a cell, in pixels.
 
   Returns:
-    A `Summary.Image` holding the encoded PNG.
+    A `Summary.Image` holding a PNG.
   """
   rows = np.maximum(matrix.sum(axis=1, keepdims=True), 1)
   shade = np.rint(255 * (1 - matrix / rows)).astype(np.uint8)
-  # White to dark blue: blue stays high while red and green fall.
+  # From white to dark blue: red and green fall faster than blue.
   rgb = np.stack([shade, shade, 128 + shade // 2], axis=-1)
   rgb = np.repeat(np.repeat(rgb, cell, axis=0), cell, axis=1)
   with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
@@ -136,7 +98,7 @@ def confusion_image(matrix, cell=16):
 
 
 def format_report(matrix, class_names):
-  """Formats per-class precision and the confusion matrix for the console."""
+  """The per-class precision and the confusion matrix, as console text."""
   lines = ['precision @ 1 per class:']
   totals = matrix.sum(axis=1)
   for i, name in enumerate(class_names):
@@ -149,185 +111,128 @@ def format_report(matrix, class_names):
   width = max(5, len(str(matrix.max())) + 1)
   lines.append(' ' * 12 + ''.join(n[:width - 1].rjust(width)
                                   for n in class_names))
-  for i, name in enumerate(class_names):
-    lines.append('  %-10s' % name + ''.join(str(c).rjust(width)
-                                            for c in matrix[i]))
+  for name, row in zip(class_names, matrix):
+    lines.append('  %-10s' % name + ''.join(str(c).rjust(width) for c in row))
   return '\n'.join(lines)
+
+
+def add_report_summaries(summary, precision, matrix, class_names):
+  """Adds precision @ 1, per-class precision and the confusion matrix."""
+  summary.value.add(tag='Precision @ 1', simple_value=precision)
+  totals = matrix.sum(axis=1)
+  for i, name in enumerate(class_names):
+    if totals[i]:
+      summary.value.add(tag='precision_per_class/' + name,
+                        simple_value=matrix[i, i] / totals[i])
+  summary.value.add(tag='confusion_matrix', image=confusion_image(matrix))
+  # The counts as a table, in TensorBoard's Text tab.
+  table = [[''] + list(class_names)] + [
+      [name] + [str(c) for c in row] for name, row in zip(class_names, matrix)]
+  counts = summary.value.add(tag='confusion_matrix_counts',
+                             tensor=tf.make_tensor_proto(table))
+  counts.metadata.plugin_data.plugin_name = 'text'
 
 
 def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
               summary_op, checkpoint_path, num_examples, class_names):
-  """Run Eval once.
-
-  Reads each image of the evaluation files at most once (the input queue
-  runs for one epoch) and counts exactly `num_examples` of them.
+  """Evaluates one checkpoint over one pass of the evaluation files.
 
   Args:
-    saver: Saver that restores the moving-average values into the model.
-    summary_writer: Summary writer.
-    top_k_op: Top K op, bool [batch].
-    predictions_op: int [batch], the top predicted class.
-    labels: int [batch], the true classes.
-    summary_op: Summary op.
-    checkpoint_path: Checkpoint to evaluate.
-    num_examples: Number of images to count; at most the images in the files.
-    class_names: Names of the classes, in label order.
+    saver: Restores the moving averages into the model's variables.
+    summary_writer: Writes to --eval_dir.
+    top_k_op: bool Tensor [batch]: whether the top class is the label.
+    predictions_op: int32 Tensor [batch]: the top class.
+    labels: int32 Tensor [batch]: the true class.
+    summary_op: The graph's summaries, written from the first batch.
+    checkpoint_path: The checkpoint to evaluate.
+    num_examples: Images to count; fewer if the files hold fewer.
+    class_names: The class names, in label order.
 
   Returns:
     Precision @ 1, a float.
   """
-  global_step = checkpoint_step(checkpoint_path)
+  global_step = cifar10_runtime.checkpoint_step(checkpoint_path)
   with tf.compat.v1.Session() as sess:
     saver.restore(sess, checkpoint_path)
-    # The epoch counter of the one-pass filename queue is a local variable.
+    # The one-pass filename queue counts its epoch in a local variable.
     sess.run(tf.compat.v1.local_variables_initializer())
-
-    # Start the queue runners.
     coord = tf.train.Coordinator()
     threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
-    correct, seen_labels, seen_predictions = [], [], []
+    hits, truths, guesses = [], [], []
     count = 0
     summary = tf.compat.v1.Summary()
     try:
-      # The summaries (input images, activations) come from the first batch:
-      # after the last one, the one-pass queue has nothing left to give.
-      hits, predicted, true, summary_str = sess.run(
-          [top_k_op, predictions_op, labels, summary_op])
-      summary.ParseFromString(summary_str)
+      # The image and activation summaries come with the first batch: after
+      # the last, the one-pass queue has nothing left to show.
+      batch = sess.run([top_k_op, labels, predictions_op, summary_op])
+      summary.ParseFromString(batch.pop())
       while True:
-        take = min(len(hits), num_examples - count)
-        correct.append(hits[:take])
-        seen_predictions.append(predicted[:take])
-        seen_labels.append(true[:take])
+        take = min(len(batch[0]), num_examples - count)
+        for kept, values in zip((hits, truths, guesses), batch):
+          kept.append(values[:take])
         count += take
         if count >= num_examples or coord.should_stop():
           break
-        hits, predicted, true = sess.run([top_k_op, predictions_op, labels])
+        batch = sess.run([top_k_op, labels, predictions_op])
     except tf.errors.OutOfRangeError:
-      pass  # Every record was read once: fewer images than asked for.
+      pass  # Each record was read once: the files hold fewer images.
     finally:
       coord.request_stop()
       coord.join(threads, stop_grace_period_secs=10)
 
-    correct = np.concatenate(correct)
-    matrix = confusion_matrix(np.concatenate(seen_labels),
-                              np.concatenate(seen_predictions))
-    precision = float(correct.sum()) / count
-    print('%s: precision @ 1 = %.3f' % (datetime.now(), precision))
-    if count < num_examples:
-      print('  (the evaluation files hold %d images, fewer than '
-            '--num_examples=%d; all %d were counted once)'
-            % (count, num_examples, count))
-    print('  %d images from %s, step %d' % (count, checkpoint_path,
-                                             global_step))
-    print(format_report(matrix, class_names))
-    sys.stdout.flush()
-
-    summary.value.add(tag='Precision @ 1', simple_value=precision)
-    totals = matrix.sum(axis=1)
-    for i, name in enumerate(class_names):
-      if totals[i]:
-        summary.value.add(tag='precision_per_class/' + name,
-                          simple_value=matrix[i, i] / totals[i])
-    summary.value.add(tag='confusion_matrix', image=confusion_image(matrix))
-    # The counts too, as a table in TensorBoard's text tab.
-    table = [[''] + list(class_names)] + [
-        [name] + [str(c) for c in row] for name, row in zip(class_names,
-                                                           matrix)]
-    counts = summary.value.add(tag='confusion_matrix_counts',
-                               tensor=tf.make_tensor_proto(table))
-    counts.metadata.plugin_data.plugin_name = 'text'
-    summary_writer.add_summary(summary, global_step)
-    summary_writer.flush()
+  precision = float(np.concatenate(hits).sum()) / count
+  matrix = confusion_matrix(np.concatenate(truths), np.concatenate(guesses))
+  print('%s: precision @ 1 = %.3f' % (datetime.now(), precision))
+  if count < num_examples:
+    print('  (the evaluation files hold %d images, fewer than '
+          '--num_examples=%d; all %d were counted once)'
+          % (count, num_examples, count))
+  print('  %d images from %s, step %d' % (count, checkpoint_path, global_step))
+  print(format_report(matrix, class_names))
+  sys.stdout.flush()
+  add_report_summaries(summary, precision, matrix, class_names)
+  summary_writer.add_summary(summary, global_step)
+  summary_writer.flush()
   return precision
 
 
-def _skip(path, skipped):
-  """Says, once, that a listed checkpoint vanished before evaluation."""
-  if path not in skipped:
-    skipped.add(path)
-    print('Checkpoint %s was removed before it could be evaluated; skipping '
-          'it.' % path)
-    sys.stdout.flush()
-
-
-def _checkpoints_to_evaluate(evaluated_steps, skipped):
-  """Lists checkpoints in --checkpoint_dir not yet evaluated, oldest first.
-
-  Only checkpoints named in the `checkpoint` state file are listed: the saver
-  names one there after its files are complete, so a half-written checkpoint
-  is never read.
-
-  Args:
-    evaluated_steps: Global steps already evaluated.
-    skipped: Paths found missing so far; updated.
-
-  Returns:
-    List of (global step, path) pairs.
-  """
-  state = tf.train.get_checkpoint_state(FLAGS.checkpoint_dir)
-  if not state:
-    return []
-  found = []
-  for path in state.all_model_checkpoint_paths or [state.model_checkpoint_path]:
-    if path in skipped:
-      continue
-    try:
-      step = checkpoint_step(path)
-    except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
-      _skip(path, skipped)
-      continue
-    if step not in evaluated_steps:
-      found.append((step, path))
-  return sorted(found)
-
-
 def evaluate():
-  """Eval CIFAR-10 for a number of steps."""
-  with tf.Graph().as_default() as g:
-    # Get images and labels for CIFAR-10.
-    eval_data = FLAGS.eval_data == 'test'
+  """Evaluates the newest checkpoint (--run_once), or each new one."""
+  with tf.Graph().as_default() as graph:
     with tf.device('/cpu:0'):
-      images, labels = cifar10.inputs(eval_data=eval_data, num_epochs=1)
+      images, labels = cifar10.inputs(eval_data=FLAGS.eval_data == 'test',
+                                      num_epochs=1)
     class_names = cifar10_input.read_class_names(cifar10.data_dir())
-
-    # Build a Graph that computes the logits predictions from the
-    # inference model.
     logits = cifar10.inference(images)
-
-    # Calculate predictions.
     top_k_op = tf.nn.in_top_k(targets=labels, predictions=logits, k=1)
     predictions_op = tf.argmax(logits, axis=1, output_type=tf.int32)
 
-    # Restore the moving average version of the learned variables for eval.
+    # Load each variable from its moving average: the shadow weights.
     variable_averages = tf.compat.v1.train.ExponentialMovingAverage(
         cifar10.MOVING_AVERAGE_DECAY)
-    variables_to_restore = variable_averages.variables_to_restore()
-    saver = tf.compat.v1.train.Saver(variables_to_restore)
-
-    # Build the summary operation based on the TF collection of Summaries.
+    saver = tf.compat.v1.train.Saver(variable_averages.variables_to_restore())
     summary_op = tf.compat.v1.summary.merge_all()
+    summary_writer = tf.compat.v1.summary.FileWriter(FLAGS.eval_dir, graph)
 
-    summary_writer = tf.compat.v1.summary.FileWriter(FLAGS.eval_dir, g)
-
-    def run(path):
+    def evaluate_checkpoint(path):
       return eval_once(saver, summary_writer, top_k_op, predictions_op,
                        labels, summary_op, path, FLAGS.num_examples,
                        class_names)
 
     if FLAGS.run_once:
-      path = tf.train.latest_checkpoint(FLAGS.checkpoint_dir)
-      if not path:
-        raise cifar10_input.DataError(
+      newest = tf.train.latest_checkpoint(FLAGS.checkpoint_dir)
+      if not newest:
+        raise cifar10_prepare.UserError(
             'no checkpoint in %s: train first (cifar10_train.py), or point '
             '--checkpoint_dir at a train_dir' % FLAGS.checkpoint_dir)
-      run(path)
+      evaluate_checkpoint(newest)
       return
 
-    evaluated_steps, skipped = set(), set()
+    evaluated_steps, vanished = set(), set()
     waiting = False
     while True:
-      pending = _checkpoints_to_evaluate(evaluated_steps, skipped)
+      pending = cifar10_runtime.new_checkpoints(FLAGS.checkpoint_dir,
+                                                evaluated_steps, vanished)
       if not pending and not waiting:
         print('%s: waiting for a new checkpoint in %s (looking every %d s)'
               % (datetime.now(), FLAGS.checkpoint_dir,
@@ -336,25 +241,22 @@ def evaluate():
       waiting = not pending
       for step, path in pending:
         try:
-          run(path)
+          evaluate_checkpoint(path)
         except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
-          _skip(path, skipped)
+          cifar10_runtime.report_vanished(path, vanished)
         evaluated_steps.add(step)
       time.sleep(FLAGS.eval_interval_secs)
 
 
-def main(argv=None):  # pylint: disable=unused-argument
-  tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
-  try:
-    cifar10.make_output_dir(FLAGS.eval_dir, 'eval_dir')
+def main(argv=None):
+  del argv  # Unused: absl has parsed the flags.
+  with cifar10_runtime.clean_exit():
+    cifar10_prepare.make_output_dir(FLAGS.eval_dir, 'eval_dir')
     evaluate()
-  except cifar10_input.DataError as e:
-    sys.exit('%s: error: %s' % (os.path.basename(sys.argv[0]), e))
 
 
 def run():
   """Console entry point `cifar10-eval`."""
-  # absl (not tf.compat.v1.app) turns a bad flag value into one line.
   app.run(main)
 
 

@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Installs the CIFAR-10 script suite: its modules and console commands."""
 
 from setuptools import setup
@@ -13,6 +15,8 @@ setup(
     license='Apache-2.0',
     python_requires='>=3.10',
     py_modules=[
+        'cifar10_prepare',
+        'cifar10_runtime',
         'cifar10_input',
         'cifar10',
         'cifar10_train',
