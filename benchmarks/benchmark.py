@@ -1,18 +1,5 @@
-# Copyright 2026 The cifar10 suite authors.
-#
-# Licensed under the Apache License, Version 2.0 (the "License");
-# you may not use this file except in compliance with the License.
-# You may obtain a copy of the License at
-#
-#     http://www.apache.org/licenses/LICENSE-2.0
-#
-# Unless required by applicable law or agreed to in writing, software
-# distributed under the License is distributed on an "AS IS" BASIS,
-# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-# See the License for the specific language governing permissions and
-# limitations under the License.
-# ==============================================================================
-
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Speed benchmark of the CIFAR-10 suite, on the machine it runs on.
 
 Measures, in one run:
@@ -71,17 +58,20 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TOP not in sys.path:
   sys.path.insert(0, TOP)
 
-# The training script comes first: it sets TensorFlow's environment before
-# TensorFlow loads, and the benchmark must run it as a user would.
-import cifar10_train  # pylint: disable=g-import-not-at-top,g-bad-import-order
+# pylint: disable=g-import-not-at-top,wrong-import-position
+import cifar10_prepare
 
-from absl import app  # pylint: disable=g-import-not-at-top
-import numpy as np  # pylint: disable=g-import-not-at-top
-import tensorflow as tf  # pylint: disable=g-import-not-at-top
+# As the scripts do, so that it measures what a user runs.
+cifar10_prepare.configure_environment()
 
-import cifar10  # pylint: disable=g-import-not-at-top
-import cifar10_eval  # pylint: disable=g-import-not-at-top,unused-import
-import cifar10_input  # pylint: disable=g-import-not-at-top
+from absl import app
+import numpy as np
+import tensorflow as tf
+
+import cifar10
+import cifar10_eval  # pylint: disable=unused-import
+import cifar10_input
+import cifar10_train
 
 FLAGS = tf.compat.v1.flags.FLAGS
 

@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Renders the walkthrough's figures from the event files of a real run.
 
 Reads the summaries that cifar10_train.py and cifar10_eval.py wrote, builds
@@ -24,17 +26,22 @@ import sys
 # This folder is not a package: find the suite's modules one level up.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import matplotlib  # pylint: disable=g-import-not-at-top
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
-from absl import app  # pylint: disable=g-import-not-at-top
-import numpy as np  # pylint: disable=g-import-not-at-top
-import tensorflow as tf  # pylint: disable=g-import-not-at-top
+# pylint: disable=g-import-not-at-top,wrong-import-position
+import cifar10_prepare
 
-import cifar10  # pylint: disable=g-import-not-at-top
-import cifar10_eval  # pylint: disable=g-import-not-at-top,unused-import
-import cifar10_input  # pylint: disable=g-import-not-at-top
-import cifar10_train  # pylint: disable=g-import-not-at-top,unused-import
+cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+from absl import app
+import numpy as np
+import tensorflow as tf
+
+import cifar10
+import cifar10_eval  # pylint: disable=unused-import
+import cifar10_input
+import cifar10_runtime  # pylint: disable=unused-import
 
 FLAGS = tf.compat.v1.flags.FLAGS
 

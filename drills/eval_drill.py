@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Eval drill: a polling cifar10_eval.py beside a trainer that rotates fast.
 
 The trainer checkpoints every second and keeps the default five, while the

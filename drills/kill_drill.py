@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Kill drill: SIGKILL cifar10_train.py at random moments, then resume.
 
 Each round starts the trainer on the synthetic data (checkpointing every

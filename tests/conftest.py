@@ -1,6 +1,9 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Shared fixtures: parsed flags, CIFAR-format files, script runners."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -11,12 +14,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
   sys.path.insert(0, ROOT)
 
-import tensorflow as tf  # pylint: disable=g-import-not-at-top
+# pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+import cifar10_prepare
 
-import cifar10  # pylint: disable=g-import-not-at-top,unused-import
-import cifar10_eval  # pylint: disable=g-import-not-at-top,unused-import
-import cifar10_input  # pylint: disable=g-import-not-at-top
-import cifar10_train  # pylint: disable=g-import-not-at-top,unused-import
+# As every script does, before TensorFlow loads.
+cifar10_prepare.configure_environment()
+
+import tensorflow as tf
+
+import cifar10
+import cifar10_distributed_train
+import cifar10_eval
+import cifar10_input
+import cifar10_multi_gpu_train
+import cifar10_runtime
+import cifar10_train
 
 tf.compat.v1.disable_eager_execution()
 # Tests import every module into one process; parse the flags once, on
@@ -26,6 +38,12 @@ tf.compat.v1.flags.FLAGS(['pytest'])
 # Small queue and few threads: quick to fill, same pipeline.
 QUICK = ('--min_fraction_of_examples_in_queue=0.02',
          '--num_preprocess_threads=4')
+
+LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: step (\d+), '
+                      r'loss = (\d+\.\d\d) \((\d+\.\d) examples/sec; '
+                      r'(\d+\.\d\d\d) sec/batch\)$', re.M)
+PRECISION_LINE = re.compile(r'^\d{4}-\d\d-\d\d [\d:.]+: precision @ 1 = '
+                            r'(\d\.\d\d\d)$', re.M)
 
 # Sizes of the small synthetic data set that the fast tests share.
 SMALL_TRAIN_RECORDS = 300
@@ -101,3 +119,27 @@ def records_labels(path):
   """The label byte of each record of a CIFAR-10 binary file."""
   data = np.fromfile(path, dtype=np.uint8)
   return data[::cifar10_input.RECORD_BYTES]
+
+
+def write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
+  """A checkpoint whose raw model always predicts `raw_class` and whose
+  moving-average (shadow) model always predicts `shadow_class`."""
+  with tf.Graph().as_default():
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    averages = tf.compat.v1.train.ExponentialMovingAverage(
+        cifar10.MOVING_AVERAGE_DECAY, global_step)
+    averages.apply(tf.compat.v1.trainable_variables())
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      for var in tf.compat.v1.trainable_variables():
+        # All weights zero: the logits are the softmax_linear biases.
+        for target, cls in ((var, raw_class),
+                            (averages.average(var), shadow_class)):
+          value = np.zeros(var.shape.as_list(), np.float32)
+          if var.op.name == 'softmax_linear/biases':
+            value[cls] = 10.0
+          target.load(value, sess)
+      global_step.load(step, sess)
+      tf.compat.v1.train.Saver().save(
+          sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)

@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """The speed benchmark runs and writes well-formed figures.
 
 Timing stays out of the tests: they check that every figure is there, is a

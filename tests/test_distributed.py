@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """cifar10_distributed_train.py: parameter servers, synchronous workers."""
 
 import json
@@ -15,8 +17,8 @@ import pytest
 import tensorflow as tf
 
 import cifar10_distributed_train
-from conftest import ROOT, read_scalars, run_script
-from test_scripts import LOG_LINE, PRECISION_LINE, QUICK
+from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
+                      run_script)
 
 FLAGS = tf.compat.v1.flags.FLAGS
 SCRIPT = os.path.join(ROOT, 'cifar10_distributed_train.py')
@@ -83,11 +85,11 @@ def test_unusable_cluster_is_refused_with_a_reason(monkeypatch, flags,
 
 # The graph of one worker.
 
-def _worker_graph(small_data_dir, num_ps, num_workers, task_index, num_gpus):
+def _worker_graph(small_data_dir, num_ps, num_workers, task_index):
   cluster = tf.train.ClusterSpec({
       'ps': ['ps%d:2222' % i for i in range(num_ps)],
       'worker': ['w%d:2222' % i for i in range(num_workers)]})
-  with flagsaver.flagsaver(num_gpus=num_gpus, fake_data=False,
+  with flagsaver.flagsaver(fake_data=False,
                            data_dir=os.path.dirname(small_data_dir),
                            min_fraction_of_examples_in_queue=0.002,
                            num_preprocess_threads=2, batch_size=16):
@@ -102,7 +104,7 @@ def _worker_graph(small_data_dir, num_ps, num_workers, task_index, num_gpus):
 
 def test_variables_live_on_the_parameter_servers(small_data_dir):
   graph = _worker_graph(small_data_dir, num_ps=2, num_workers=3,
-                        task_index=2, num_gpus=1)
+                        task_index=2)
   with graph.as_default():
     model_vars = tf.compat.v1.trainable_variables()
     global_vars = tf.compat.v1.global_variables()
@@ -118,22 +120,21 @@ def test_variables_live_on_the_parameter_servers(small_data_dir):
     assert var.op.name + '/ExponentialMovingAverage' in names
 
 
-def test_each_worker_reads_on_its_cpu_and_runs_a_tower_per_gpu(
+def test_each_worker_reads_on_its_cpu_and_runs_the_model_on_its_gpu(
     small_data_dir):
   graph = _worker_graph(small_data_dir, num_ps=1, num_workers=2,
-                        task_index=1, num_gpus=2)
+                        task_index=1)
   reader = [op for op in graph.get_operations()
             if op.type == 'FixedLengthRecordReaderV2']
   assert len(reader) == 1
   assert reader[0].device == '/job:worker/task:1/device:CPU:0'
-  for i in range(2):
-    conv = graph.get_operation_by_name('tower_%d/conv1/Conv2D' % i)
-    assert conv.device == '/job:worker/task:1/device:GPU:%d' % i
+  conv = graph.get_operation_by_name('conv1/Conv2D')
+  assert conv.device == '/job:worker/task:1/device:GPU:0'
 
 
 def test_each_step_averages_one_gradient_per_worker(small_data_dir):
   graph = _worker_graph(small_data_dir, num_ps=1, num_workers=3,
-                        task_index=0, num_gpus=1)
+                        task_index=0)
   takes = [op for op in graph.get_operations()
            if op.type == 'ResourceAccumulatorTakeGradient']
   assert len(takes) == 10  # One accumulator per variable, on the ps.
@@ -145,7 +146,7 @@ def test_each_step_averages_one_gradient_per_worker(small_data_dir):
 def test_input_queue_runners_rerun_only_steps_rejected_as_duplicates(
     small_data_dir):
   graph = _worker_graph(small_data_dir, num_ps=1, num_workers=2,
-                        task_index=1, num_gpus=1)
+                        task_index=1)
   runners = graph.get_collection(tf.compat.v1.GraphKeys.QUEUE_RUNNERS)
   assert runners and all(
       isinstance(r, cifar10_distributed_train._RetryingQueueRunner)  # pylint: disable=protected-access

@@ -1,4 +1,6 @@
-"""maybe_download_and_extract(): checked, atomic, confined to data_dir."""
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""The download: checked, atomic, confined to data_dir."""
 
 import contextlib
 import functools
@@ -13,6 +15,13 @@ import pytest
 
 import cifar10
 import cifar10_input
+import cifar10_prepare
+
+
+def _fetch(dest, url, md5):
+  """What cifar10.maybe_download_and_extract() does with these flags."""
+  cifar10_prepare.download_and_extract(dest, url, md5,
+                                       cifar10.EXTRACTED_DIRNAME)
 
 
 def _tarball(members):
@@ -64,7 +73,7 @@ def test_download_shows_progress_checks_md5_and_extracts(tmp_path, capsys):
   served, md5 = _publish(tmp_path, _cifar_tarball())
   dest = str(tmp_path / 'data')
   with _serve(served) as url:
-    cifar10.maybe_download_and_extract(dest, url + 'cifar-10-binary.tar.gz',
+    _fetch(dest, url + 'cifar-10-binary.tar.gz',
                                        md5)
   out = capsys.readouterr().out
   assert '>> Downloading cifar-10-binary.tar.gz 100.0%' in out
@@ -83,7 +92,7 @@ def test_corrupted_download_fails_and_leaves_nothing(tmp_path):
     with pytest.raises(cifar10_input.DataError,
                        match=r'has MD5 [0-9a-f]{32}, not %s' %
                        hashlib.md5(good).hexdigest()):
-      cifar10.maybe_download_and_extract(
+      _fetch(
           dest, url + 'cifar-10-binary.tar.gz', hashlib.md5(good).hexdigest())
   assert os.listdir(dest) == []
 
@@ -96,7 +105,7 @@ def test_member_outside_data_dir_is_refused(tmp_path):
   with _serve(served) as url:
     with pytest.raises(cifar10_input.DataError,
                        match=r"holds '../x', which would be written outside"):
-      cifar10.maybe_download_and_extract(
+      _fetch(
           str(dest), url + 'cifar-10-binary.tar.gz', md5)
   assert not (tmp_path / 'x').exists()
   assert not (dest / 'cifar-10-batches-bin').exists()
@@ -107,7 +116,7 @@ def test_existing_data_needs_no_network(small_data_dir, tmp_path):
   dest.mkdir()
   os.symlink(small_data_dir, str(dest / 'cifar-10-batches-bin'))
   # Port 9 on loopback: any connection attempt would fail loudly.
-  cifar10.maybe_download_and_extract(
+  _fetch(
       str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
 
 
@@ -116,7 +125,7 @@ def test_tarball_already_downloaded_is_extracted_offline(tmp_path):
   dest = tmp_path / 'data'
   dest.mkdir()
   (dest / 'cifar-10-binary.tar.gz').write_bytes(data)
-  cifar10.maybe_download_and_extract(
+  _fetch(
       str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz',
       hashlib.md5(data).hexdigest())
   assert (dest / 'cifar-10-batches-bin' / 'test_batch.bin').exists()
@@ -128,7 +137,7 @@ def test_local_tarball_as_source(tmp_path):
   local.parent.mkdir()
   local.write_bytes(data)
   dest = tmp_path / 'data'
-  cifar10.maybe_download_and_extract(str(dest), str(local),
+  _fetch(str(dest), str(local),
                                      hashlib.md5(data).hexdigest())
   assert (dest / 'cifar-10-batches-bin' / 'data_batch_5.bin').exists()
 
@@ -138,7 +147,7 @@ def test_unreachable_source_fails_with_one_clear_line(tmp_path):
   with pytest.raises(cifar10_input.DataError,
                      match=r'could not download http://127.0.0.1:9/.*'
                      r'--data_url') as info:
-    cifar10.maybe_download_and_extract(
+    _fetch(
         str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
   assert '\n' not in str(info.value)
   assert os.listdir(str(dest)) == []

@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Fault drills: nothing lost when things go wrong."""
 
 import os
@@ -13,7 +15,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import QUICK, ROOT, run_script
-from test_scripts import LOG_LINE, PRECISION_LINE, _write_constant_checkpoint
+from conftest import LOG_LINE, PRECISION_LINE, write_constant_checkpoint
 
 pytestmark = pytest.mark.slow
 
@@ -265,7 +267,7 @@ def test_polling_eval_skips_a_rotated_checkpoint_and_goes_on(
     fake_data_root, tmp_path):
   train_dir = str(tmp_path / 'train')
   for step in (100, 200, 300):
-    _write_constant_checkpoint(train_dir, step, raw_class=0, shadow_class=1)
+    write_constant_checkpoint(train_dir, step, raw_class=0, shadow_class=1)
   # As one trainer's saver lists them, newest last.
   tf.compat.v1.train.update_checkpoint_state(
       train_dir, 'model.ckpt-300',

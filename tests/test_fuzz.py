@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Random and mutated inputs for the data checks and the tarball extraction.
 
 Whatever the bytes, the suite answers with its own one-line DataError (or
@@ -15,8 +17,8 @@ import tempfile
 from hypothesis import HealthCheck, given, settings, strategies as st
 import numpy as np
 
-import cifar10
 import cifar10_input
+import cifar10_prepare
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -103,8 +105,9 @@ def test_extraction_refuses_what_it_must_and_stays_inside(tmp_path, entries,
   source.write_bytes(bytes(data))
   before = _snapshot(str(root))
   try:
-    cifar10.maybe_download_and_extract(str(dest), str(source),
-                                       hashlib.md5(bytes(data)).hexdigest())
+    cifar10_prepare.download_and_extract(
+        str(dest), str(source), hashlib.md5(bytes(data)).hexdigest(),
+        'cifar-10-batches-bin')
   except cifar10_input.DataError as e:
     assert '\n' not in str(e)
   # Nothing new outside data_dir, and no link inside it.

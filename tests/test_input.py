@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """The input pipeline: record decoding, preprocessing, data checks."""
 
 import os

@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """The model of cifar10.py: variables, losses, schedule, averages, summaries."""
 
 from absl.testing import flagsaver

@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """cifar10_multi_gpu_train.py: towers that share variables, one input queue."""
 
 from absl.testing import flagsaver
@@ -8,7 +10,7 @@ import tensorflow as tf
 import cifar10
 import cifar10_multi_gpu_train
 from conftest import QUICK, read_scalars, run_script
-from test_scripts import LOG_LINE, PRECISION_LINE
+from conftest import LOG_LINE, PRECISION_LINE
 
 
 def _tower_grads(images_value, labels_value, num_towers, initial=None):
@@ -68,7 +70,7 @@ def _build_training_graph(num_gpus, small_data_dir):
       grads, _, _ = cifar10_multi_gpu_train.tower_gradients(
           opt, [queue.dequeue] * num_gpus)
       cifar10.apply_and_average(grads, global_step, lr)
-      kept = cifar10_multi_gpu_train._summaries_to_keep(num_gpus)  # pylint: disable=protected-access
+      kept = cifar10_multi_gpu_train.last_tower_summaries(num_gpus)
   return graph, kept
 
 

@@ -1,3 +1,5 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """End-to-end runs of cifar10_train.py and cifar10_eval.py on synthetic data."""
 
 import os
@@ -12,16 +14,10 @@ import pytest
 import tensorflow as tf
 
 import cifar10
-from conftest import QUICK, ROOT, read_scalars, records_labels, run_script
+from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
+                      records_labels, run_script, write_constant_checkpoint)
 
 pytestmark = pytest.mark.slow
-
-LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: step (\d+), '
-                      r'loss = (\d+\.\d\d) \((\d+\.\d) examples/sec; '
-                      r'(\d+\.\d\d\d) sec/batch\)$', re.M)
-PRECISION_LINE = re.compile(r'^\d{4}-\d\d-\d\d [\d:.]+: precision @ 1 = '
-                            r'(\d\.\d\d\d)$', re.M)
-
 
 def test_training_prints_the_tutorial_log_line(trained):
   _, out = trained
@@ -90,34 +86,10 @@ def test_train_dir_is_only_deleted_with_fresh_start(trained, fake_data_root,
   assert [int(m[0]) for m in LOG_LINE.findall(proc.stdout)] == [0, 5]
 
 
-def _write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
-  """A checkpoint whose raw model always predicts `raw_class` and whose
-  moving-average (shadow) model always predicts `shadow_class`."""
-  with tf.Graph().as_default():
-    global_step = tf.compat.v1.train.get_or_create_global_step()
-    cifar10.inference(tf.zeros([1, 24, 24, 3]))
-    averages = tf.compat.v1.train.ExponentialMovingAverage(
-        cifar10.MOVING_AVERAGE_DECAY, global_step)
-    averages.apply(tf.compat.v1.trainable_variables())
-    with tf.compat.v1.Session() as sess:
-      sess.run(tf.compat.v1.global_variables_initializer())
-      for var in tf.compat.v1.trainable_variables():
-        # All weights zero: the logits are the softmax_linear biases.
-        for target, cls in ((var, raw_class),
-                            (averages.average(var), shadow_class)):
-          value = np.zeros(var.shape.as_list(), np.float32)
-          if var.op.name == 'softmax_linear/biases':
-            value[cls] = 10.0
-          target.load(value, sess)
-      global_step.load(step, sess)
-      tf.compat.v1.train.Saver().save(
-          sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)
-
-
 def test_eval_counts_each_image_exactly_once_with_the_shadow_model(
     fake_data_root, tmp_path):
   train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
-  _write_constant_checkpoint(train_dir, 4321, raw_class=5, shadow_class=3)
+  write_constant_checkpoint(train_dir, 4321, raw_class=5, shadow_class=3)
   labels = records_labels(os.path.join(
       fake_data_root, cifar10.FAKE_DATA_DIRNAME, 'test_batch.bin'))
   num = 8 * 128 + 13  # Not a multiple of the batch size.

@@ -1,0 +1,316 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""The machinery around the session loop, called directly with arguments.
+
+Lock, resume, NaN rollback, failed saves, signal stops, one-line exits and
+checkpoint polling, each on a tiny graph (a global step and one variable), so
+that every test runs in well under a second.
+"""
+
+import os
+import re
+import signal
+import threading
+import time
+
+import pytest
+import tensorflow as tf
+
+import cifar10_prepare
+import cifar10_runtime
+
+
+def _save_checkpoints(train_dir, steps):
+  """Writes one checkpoint of a tiny model at each of `steps`; their paths."""
+  paths = []
+  with tf.Graph().as_default():
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    tf.compat.v1.get_variable('w', [2], initializer=tf.ones_initializer())
+    saver = tf.compat.v1.train.Saver(max_to_keep=10)
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      for step in steps:
+        global_step.load(step, sess)
+        paths.append(saver.save(sess, os.path.join(train_dir, 'model.ckpt'),
+                                global_step=step))
+  return paths
+
+
+def _listed(train_dir):
+  state = tf.train.get_checkpoint_state(train_dir)
+  return [cifar10_runtime.checkpoint_step(p)
+          for p in state.all_model_checkpoint_paths] if state else []
+
+
+def test_environment_defaults_keep_what_the_user_set():
+  environ = {'TF_ENABLE_ONEDNN_OPTS': '0'}
+  cifar10_prepare.configure_environment(environ)
+  assert environ == {'TF_ENABLE_ONEDNN_OPTS': '0', 'TF_CPP_MIN_LOG_LEVEL': '2'}
+
+
+def test_second_trainer_is_refused_with_the_holder_named(tmp_path):
+  lock = cifar10_runtime.lock_train_dir(str(tmp_path))
+  try:
+    with pytest.raises(cifar10_prepare.UserError,
+                       match=r'is in use by another trainer \(pid %d on .+\): '
+                       r'wait for it to finish' % os.getpid()):
+      cifar10_runtime.lock_train_dir(str(tmp_path))
+  finally:
+    lock.close()
+  cifar10_runtime.lock_train_dir(str(tmp_path)).close()  # Released.
+
+
+def test_resume_finds_the_newest_checkpoint_and_tidies(tmp_path, capsys):
+  train_dir = str(tmp_path)
+  _save_checkpoints(train_dir, [5, 9])
+  os.mkdir(os.path.join(train_dir, 'model.ckpt-12_temp'))  # A killed save.
+  lock, step = cifar10_runtime.prepare_train_dir(train_dir)
+  lock.close()
+  assert step == 9
+  assert not os.path.exists(os.path.join(train_dir, 'model.ckpt-12_temp'))
+  out = capsys.readouterr().out
+  assert re.search(r'Resuming from .*model\.ckpt-9 at step 9\.', out)
+
+
+def test_fresh_start_deletes_all_but_the_lock(tmp_path):
+  train_dir = str(tmp_path)
+  _save_checkpoints(train_dir, [5])
+  lock, step = cifar10_runtime.prepare_train_dir(train_dir, fresh_start=True)
+  lock.close()
+  assert step == 0
+  assert os.listdir(train_dir) == [cifar10_runtime.LOCK_FILE]
+
+
+def test_nan_rollback_unlists_the_checkpoints_from_the_bad_step(tmp_path):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5, 10, 15])
+  kept = cifar10_runtime.unlist_checkpoints_from(train_dir, 10)
+  assert kept == paths[0]
+  assert _listed(train_dir) == [5]
+  assert tf.train.latest_checkpoint(train_dir) == paths[0]
+  assert os.path.exists(paths[2] + '.index')  # Unlisted, not deleted.
+
+
+def test_nan_before_any_good_checkpoint_unlists_them_all(tmp_path):
+  train_dir = str(tmp_path)
+  _save_checkpoints(train_dir, [3])
+  assert cifar10_runtime.unlist_checkpoints_from(train_dir, 3) is None
+  assert tf.train.latest_checkpoint(train_dir) is None
+
+
+def test_nan_loss_hook_raises_with_the_step_and_the_kept_checkpoint(tmp_path):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5, 10])
+  hook = cifar10_runtime.NanLossHook(None, None, train_dir)
+  values = tf.compat.v1.train.SessionRunValues(
+      results=[11, float('nan')], options=None, run_metadata=None)
+  with pytest.raises(cifar10_runtime.TrainingError) as info:
+    hook.after_run(None, values)
+  assert str(info.value).startswith(
+      'the loss became NaN at step 10; the last good checkpoint (%s) is kept'
+      % paths[0])
+  assert _listed(train_dir) == [5]
+
+
+class _TinyTraining(object):
+  """A session on a tiny graph with the run's StopHook attached."""
+
+  def __init__(self, train_dir, step):
+    self.graph = tf.Graph()
+    with self.graph.as_default():
+      self.global_step = tf.compat.v1.train.get_or_create_global_step()
+      tf.compat.v1.get_variable('w', [2])
+      self.saver = tf.compat.v1.train.Saver()
+      self.sess = tf.compat.v1.Session()
+      self.sess.run(tf.compat.v1.global_variables_initializer())
+      self.global_step.load(step, self.sess)
+    self.hook = cifar10_runtime.StopHook(self.saver, self.global_step,
+                                         train_dir)
+    self.hook.after_create_session(self.sess, tf.train.Coordinator())
+
+  def close(self):
+    self.sess.close()
+
+
+def test_failed_step_saves_the_current_step(tmp_path):
+  train_dir = str(tmp_path)
+  _save_checkpoints(train_dir, [5])
+  run = _TinyTraining(train_dir, step=7)
+  error = tf.errors.NotFoundError(None, None, 'data_batch_2.bin; not found')
+  with run.graph.as_default():
+    message = str(cifar10_runtime.failure_error(error, run.hook, train_dir))
+  run.close()
+  assert re.match(r'training failed \(NotFoundError: data_batch_2\.bin; not '
+                  r'found\); the newest checkpoint is .*model\.ckpt-7 '
+                  r'\(step 7\)\. Fix the cause', message), message
+  assert cifar10_runtime.checkpoint_step(
+      tf.train.latest_checkpoint(train_dir)) == 7
+
+
+def test_failed_save_keeps_the_previous_checkpoint(tmp_path):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5])
+  run = _TinyTraining(train_dir, step=7)
+
+  def full_disk(*unused_args, **unused_kwargs):
+    raise OSError(28, 'No space left on device')
+
+  run.saver.save = full_disk
+  error = tf.errors.ResourceExhaustedError(None, None, 'disk full')
+  message = str(cifar10_runtime.failure_error(error, run.hook, train_dir))
+  run.close()
+  assert 'the newest checkpoint is %s (step 5)' % paths[0] in message
+  assert tf.train.latest_checkpoint(train_dir) == paths[0]
+
+
+def test_nan_in_a_histogram_rolls_back_like_a_nan_loss(tmp_path):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5, 10])
+  run = _TinyTraining(train_dir, step=10)
+  error = tf.errors.InvalidArgumentError(None, None,
+                                         'Nan in summary histogram for: x')
+  message = str(cifar10_runtime.failure_error(error, run.hook, train_dir))
+  run.close()
+  assert message.startswith('the loss became NaN at step 10; the last good '
+                            'checkpoint (%s)' % paths[0])
+
+
+def test_signal_during_training_asks_the_run_to_stop():
+  stop_hook = cifar10_runtime.StopHook(None, None, None)
+  coord = tf.train.Coordinator()
+  stop_hook.after_create_session(None, coord)
+  with cifar10_runtime._signals_stop_training():  # pylint: disable=protected-access
+    cifar10_runtime._current['stop_hook'] = stop_hook  # pylint: disable=protected-access
+    try:
+      os.kill(os.getpid(), signal.SIGTERM)
+      deadline = time.time() + 5
+      while not coord.should_stop() and time.time() < deadline:
+        time.sleep(0.01)
+    finally:
+      cifar10_runtime._current['stop_hook'] = None  # pylint: disable=protected-access
+  assert coord.should_stop()
+  assert stop_hook.signum == signal.SIGTERM
+
+
+def test_signal_outside_training_exits_with_128_plus_the_signal(capsys):
+  with pytest.raises(SystemExit) as info:
+    with cifar10_runtime.clean_exit():
+      os.kill(os.getpid(), signal.SIGINT)
+      time.sleep(5)  # The handler interrupts this.
+  assert info.value.code == 128 + signal.SIGINT
+  assert 'Stopped by SIGINT.' in capsys.readouterr().out
+  assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_user_error_ends_in_one_line_naming_the_script(monkeypatch):
+  monkeypatch.setattr('sys.argv', ['cifar10_train.py'])
+  with pytest.raises(SystemExit) as info:
+    with cifar10_runtime.clean_exit():
+      raise cifar10_prepare.DataError('data_batch_1.bin is missing')
+  assert info.value.code == ('cifar10_train.py: error: data_batch_1.bin is '
+                             'missing')
+
+
+def _tiny_train_op():
+  global_step = tf.compat.v1.train.get_or_create_global_step()
+  weight = tf.compat.v1.get_variable('w', [2])
+  loss = tf.reduce_sum(weight)
+  return tf.group(tf.compat.v1.assign_add(global_step, 1)), loss
+
+
+def _train(train_dir, max_steps, on_step=None):
+  """A training run as the scripts write it, on the tiny graph."""
+  with tf.Graph().as_default():
+    train_op, loss = _tiny_train_op()
+    with cifar10_runtime.TrainingRun(train_dir, max_steps) as run:
+      if run.finished():
+        return
+      step_after = cifar10_runtime.step_after(train_op)
+      scaffold = tf.compat.v1.train.Scaffold(saver=run.saver)
+      hooks = [tf.compat.v1.train.StopAtStepHook(last_step=max_steps),
+               run.nan_loss_hook(step_after, loss),
+               tf.compat.v1.train.CheckpointSaverHook(
+                   train_dir, save_steps=1000, scaffold=scaffold),
+               run.stop_hook]
+      with tf.compat.v1.train.MonitoredTrainingSession(
+          checkpoint_dir=train_dir, scaffold=scaffold, hooks=hooks,
+          save_checkpoint_secs=None, save_summaries_steps=None,
+          log_step_count_steps=None) as mon_sess:
+        with run.saving_on_failure():
+          while not mon_sess.should_stop():
+            mon_sess.run(train_op)
+            if on_step:
+              on_step(mon_sess)
+
+
+def test_training_run_saves_the_last_step_and_resumes_there(tmp_path, capsys):
+  train_dir = str(tmp_path)
+  _train(train_dir, 3)
+  assert re.search(r'Stopped at step 3; checkpoint saved: .*model\.ckpt-3$',
+                   capsys.readouterr().out, re.M)
+  _train(train_dir, 5)
+  assert 'at step 3.' in capsys.readouterr().out
+  assert _listed(train_dir) == [0, 3, 5]  # The saver also writes step 0.
+  _train(train_dir, 5)
+  assert 'nothing to do' in capsys.readouterr().out
+  cifar10_runtime.lock_train_dir(train_dir).close()  # The lock was released.
+
+
+def test_signal_in_a_training_run_saves_the_current_step(tmp_path, capsys):
+  train_dir = str(tmp_path)
+
+  def signal_at_step_4(mon_sess):
+    if mon_sess.run_step_fn(lambda step_context: step_context.session.run(
+        tf.compat.v1.train.get_global_step())) == 4:
+      os.kill(os.getpid(), signal.SIGTERM)
+      time.sleep(0.5)  # The watcher thread asks the session to stop.
+
+  with pytest.raises(SystemExit) as info:
+    with cifar10_runtime.clean_exit():
+      _train(train_dir, 1000, on_step=signal_at_step_4)
+  assert info.value.code == 128 + signal.SIGTERM
+  out = capsys.readouterr().out
+  assert 'SIGTERM received: saving a checkpoint and stopping' in out
+  assert re.search(r'Stopped by SIGTERM; checkpoint saved: .*model\.ckpt-4$',
+                   out, re.M)
+  assert _listed(train_dir) == [0, 4]
+
+
+def test_polling_lists_new_checkpoints_once_oldest_first(tmp_path, capsys):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [10, 20, 30])
+  evaluated, vanished = {10}, set()
+  assert cifar10_runtime.new_checkpoints(train_dir, evaluated, vanished) == [
+      (20, paths[1]), (30, paths[2])]
+  for suffix in ('.index', '.data-00000-of-00001'):
+    os.remove(paths[1] + suffix)
+  for _ in range(2):
+    assert cifar10_runtime.new_checkpoints(train_dir, evaluated, vanished) == [
+        (30, paths[2])]
+  assert capsys.readouterr().out.count('was removed before it could be '
+                                       'evaluated') == 1
+  assert cifar10_runtime.new_checkpoints(str(tmp_path / 'none'), set(),
+                                         set()) == []
+
+
+def test_logger_prints_the_tutorial_step_line(capsys):
+  hook = cifar10_runtime.LoggerHook(None, None, examples_per_step=256,
+                                    log_frequency=10, num_towers=2)
+  hook.begin()
+  for step_after in (10, 11, 21):
+    hook.before_run(None)
+    hook.after_run(None, tf.compat.v1.train.SessionRunValues(
+        results=[step_after, 2.5], options=None, run_metadata=None))
+  lines = capsys.readouterr().out.splitlines()
+  assert len(lines) == 2
+  for line, step in zip(lines, (10, 20)):
+    assert re.match(r'\d{4}-\d\d-\d\d [\d:.]+: step %d, loss = 2\.50 '
+                    r'\(\d+\.\d examples/sec; \d+\.\d{3} sec/batch\)$' % step,
+                    line), line
+
+
+def test_watcher_thread_ends_with_the_context():
+  before = {t.name for t in threading.enumerate()}
+  with cifar10_runtime._signals_stop_training():  # pylint: disable=protected-access
+    pass
+  assert {t.name for t in threading.enumerate()} == before
