@@ -43,9 +43,6 @@ tf.compat.v1.flags.DEFINE_enum(
     'eval_data', 'test', ['test', 'train_eval'],
     '"test" evaluates on the 10,000 test images, "train_eval" on the '
     'training images.')
-tf.compat.v1.flags.DEFINE_string(
-    'checkpoint_dir', '/tmp/cifar10_train',
-    'The --train_dir of the training to evaluate.')
 tf.compat.v1.flags.DEFINE_integer(
     'eval_interval_secs', 60 * 5,
     'Seconds between looks for a new checkpoint.', lower_bound=0)

@@ -355,6 +355,51 @@ def _distort_one_image(uint8image):
   return image
 
 
+def preprocess_for_eval(uint8image):
+  """What evaluation does to an image: the central 24x24, standardized.
+
+  cifar10_eval.py, cifar10_predict.py and the exported model all use it, so
+  that an image gets the same logits whichever of them classifies it.
+
+  Args:
+    uint8image: uint8 Tensor [32, 32, 3].
+
+  Returns:
+    float32 Tensor [24, 24, 3].
+  """
+  image = tf.image.resize_with_crop_or_pad(tf.cast(uint8image, tf.float32),
+                                           IMAGE_SIZE, IMAGE_SIZE)
+  image = tf.image.per_image_standardization(image)
+  image.set_shape([IMAGE_SIZE, IMAGE_SIZE, DEPTH])
+  return image
+
+
+def resize_to_record_size(image):
+  """Brings a decoded image of any size to the records' 32x32, as uint8.
+
+  Area averaging when shrinking (each output pixel is the mean of the pixels
+  it covers), bilinear when enlarging; then rounded to bytes, so a resized
+  image is exactly what a CIFAR-format record of it would hold. Predict,
+  export and make-records all resize with this function.
+
+  Args:
+    image: uint8 Tensor [height, width, 3].
+
+  Returns:
+    uint8 Tensor [32, 32, 3].
+  """
+  shape = tf.shape(image)
+  shrinking = tf.logical_and(shape[0] >= HEIGHT, shape[1] >= WIDTH)
+  pixels = tf.cast(image, tf.float32)
+  resized = tf.cond(
+      shrinking,
+      lambda: tf.image.resize(pixels, [HEIGHT, WIDTH], method='area'),
+      lambda: tf.image.resize(pixels, [HEIGHT, WIDTH], method='bilinear'))
+  resized = tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8)
+  resized.set_shape([HEIGHT, WIDTH, DEPTH])
+  return resized
+
+
 def distorted_inputs(data_dir, batch_size):
   """Shuffled batches of distorted training images.
 
@@ -424,10 +469,7 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None):
     filename_queue = tf.compat.v1.train.string_input_producer(
         filenames, num_epochs=num_epochs, shuffle=num_epochs is None)
     record = read_cifar10(filename_queue)
-    image = tf.image.resize_with_crop_or_pad(
-        tf.cast(record.uint8image, tf.float32), IMAGE_SIZE, IMAGE_SIZE)
-    image = tf.image.per_image_standardization(image)
-    image.set_shape([IMAGE_SIZE, IMAGE_SIZE, DEPTH])
+    image = preprocess_for_eval(record.uint8image)
     min_queue_examples = min(
         int(epoch_size * FLAGS.min_fraction_of_examples_in_queue),
         num_records)

@@ -68,6 +68,11 @@ tf.compat.v1.flags.DEFINE_integer(
     'save_summaries_steps', 100,
     'Steps between TensorBoard summaries.', lower_bound=1)
 
+# Flags of the commands that read a trained model (evaluate, predict, export).
+tf.compat.v1.flags.DEFINE_string(
+    'checkpoint_dir', '/tmp/cifar10_train',
+    'The --train_dir of the training to read; its newest checkpoint is used.')
+
 # Present in --train_dir while a trainer uses it; it names that trainer.
 LOCK_FILE = 'trainer.lock'
 
