@@ -15,6 +15,11 @@ Training records are read and distorted `--records_per_read` at a time
 random distortions, but a read costs a few ops instead of about ten per
 image. `--records_per_read=1` runs the per-image op chain instead.
 
+`--input_pipeline=tf_data` builds the same pipeline from `tf.data` instead
+of queues: the same files, the same decoding, distortions and evaluation
+crop (the same functions), a shuffle buffer as deep as the queue, and an
+exact one pass for evaluation. Queues stay the default, as in the tutorial.
+
 Before any queue starts, `check_data_files` reads the record files' sizes and
 labels, so that bad data stops a script with one line naming the file rather
 than failing inside a queue thread. `write_fake_data` writes CIFAR-format
@@ -49,6 +54,12 @@ tf.compat.v1.flags.DEFINE_integer(
     'Every image draws its own distortions whatever the value; larger reads '
     'cost less per image. 1 runs the per-image op chain, one image a read.',
     lower_bound=1)
+
+tf.compat.v1.flags.DEFINE_enum(
+    'input_pipeline', 'queues', ['queues', 'tf_data'],
+    'How images reach the model: "queues", the tutorial\'s reader and '
+    'batching queues, or "tf_data", the same reading, distortions and '
+    'shuffle depth built from tf.data.')
 
 # The model sees 24x24 crops of the 32x32 records. The size fixes the shape
 # of local3's weights: change it and earlier checkpoints no longer fit.
@@ -400,6 +411,107 @@ def resize_to_record_size(image):
   return resized
 
 
+def _record_dataset(filenames, num_epochs, shuffle_files):
+  """The raw records of the files, as a tf.data.Dataset of strings.
+
+  Args:
+    filenames: Paths of record files.
+    num_epochs: Passes over the files; None for ever.
+    shuffle_files: Visit the files in a new random order each pass, as the
+      training filename queue does.
+  """
+  files = tf.data.Dataset.from_tensor_slices(list(filenames))
+  if shuffle_files:
+    files = files.shuffle(len(filenames), reshuffle_each_iteration=True)
+  return files.repeat(num_epochs).flat_map(
+      lambda name: tf.data.FixedLengthRecordDataset(name, RECORD_BYTES))
+
+
+def _split_records(values):
+  """Labels and depth-major images of a batch of raw records.
+
+  Args:
+    values: string Tensor [n], each RECORD_BYTES long.
+
+  Returns:
+    labels: int32 Tensor [n, 1].
+    depth_major_images: uint8 Tensor [n, 3, 32, 32].
+  """
+  raw = tf.reshape(tf.io.decode_raw(values, tf.uint8), [-1, RECORD_BYTES])
+  return (tf.cast(raw[:, :LABEL_BYTES], tf.int32),
+          tf.reshape(raw[:, LABEL_BYTES:], [-1, DEPTH, HEIGHT, WIDTH]))
+
+
+def training_dataset(filenames, batch_size, shuffle_buffer,
+                     draw_distortions=random_distortions):
+  """The training pipeline in tf.data: distorted, shuffled batches.
+
+  Reads `--records_per_read` records at a time and distorts them with
+  `distort_images` (or one at a time with the per-image chain when that
+  flag is 1), on `preprocess_thread_count()` threads, then shuffles images
+  through a buffer of `shuffle_buffer` and batches them.
+
+  Args:
+    filenames: Paths of the training record files.
+    batch_size: Images per batch.
+    shuffle_buffer: Images the shuffle draws from; 0 keeps the file order.
+    draw_distortions: Returns the distortions of n images (see
+      `random_distortions`); tests pass fixed ones.
+
+  Returns:
+    A Dataset of (float32 [batch_size, 24, 24, 3], int32 [batch_size, 1]).
+  """
+  records = _record_dataset(filenames, None, shuffle_files=shuffle_buffer > 0)
+  threads = preprocess_thread_count()
+  if FLAGS.records_per_read == 1:
+    def distort_one(value):
+      labels, images = _split_records(value[None])
+      uint8image = tf.transpose(images[0], [1, 2, 0])
+      return _distort_one_image(uint8image), labels[0]
+    examples = records.map(distort_one, num_parallel_calls=threads)
+  else:
+    def distort_many(values):
+      labels, images = _split_records(values)
+      return (distort_images(images, draw_distortions(tf.shape(images)[0])),
+              labels)
+    examples = records.batch(FLAGS.records_per_read).map(
+        distort_many, num_parallel_calls=threads).unbatch()
+  if shuffle_buffer:
+    examples = examples.shuffle(shuffle_buffer)
+  return examples.batch(batch_size, drop_remainder=True).prefetch(2)
+
+
+def eval_dataset(filenames, batch_size, num_epochs):
+  """The evaluation pipeline in tf.data: `preprocess_for_eval` in order.
+
+  Args:
+    filenames: Paths of record files.
+    batch_size: Images per batch; with `num_epochs`, the last batch holds
+      what is left.
+    num_epochs: Passes over the files; None for ever.
+
+  Returns:
+    A Dataset of (float32 [n, 24, 24, 3], int32 [n, 1]).
+  """
+  def preprocess(value):
+    labels, images = _split_records(value[None])
+    return (preprocess_for_eval(tf.transpose(images[0], [1, 2, 0])),
+            labels[0])
+  examples = _record_dataset(filenames, num_epochs, shuffle_files=False).map(
+      preprocess, num_parallel_calls=preprocess_thread_count(),
+      deterministic=True)
+  return examples.batch(batch_size,
+                        drop_remainder=num_epochs is None).prefetch(2)
+
+
+def _next_batch(dataset):
+  """The batch tensors of a one-shot iterator over `dataset`, summarized."""
+  images, labels = tf.compat.v1.data.make_one_shot_iterator(
+      dataset).get_next()
+  tf.compat.v1.summary.image('images', images)
+  return images, tf.reshape(labels, [-1])
+
+
 def distorted_inputs(data_dir, batch_size):
   """Shuffled batches of distorted training images.
 
@@ -418,6 +530,19 @@ def distorted_inputs(data_dir, batch_size):
   check_data_files(filenames)
 
   with tf.compat.v1.name_scope('data_augmentation'):
+    # The shuffling queue keeps this many images, so that a batch mixes
+    # images from all over the training files.
+    min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue
+    min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
+                             min_fraction_of_examples_in_queue)
+    print('Filling queue with {} CIFAR images before starting to train. '
+          'This will take a few minutes.'.format(min_queue_examples))
+    if FLAGS.input_pipeline == 'tf_data':
+      # As deep as the queue when the threads keep it full: the images kept
+      # after each dequeue, plus three batches.
+      return _next_batch(training_dataset(
+          filenames, batch_size, min_queue_examples + 3 * batch_size))
+
     filename_queue = tf.compat.v1.train.string_input_producer(filenames)
     if FLAGS.records_per_read == 1:
       record = read_cifar10(filename_queue)
@@ -427,14 +552,6 @@ def distorted_inputs(data_dir, batch_size):
                                              FLAGS.records_per_read)
       images = distort_images(records,
                               random_distortions(tf.shape(records)[0]))
-
-    # The shuffling queue keeps this many images, so that a batch mixes
-    # images from all over the training files.
-    min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue
-    min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
-                             min_fraction_of_examples_in_queue)
-    print('Filling queue with {} CIFAR images before starting to train. '
-          'This will take a few minutes.'.format(min_queue_examples))
 
   return _generate_image_and_label_batch(
       images, labels, min_queue_examples, batch_size, shuffle=True,
@@ -466,6 +583,8 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None):
                 else NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN)
 
   with tf.compat.v1.name_scope('input'):
+    if FLAGS.input_pipeline == 'tf_data':
+      return _next_batch(eval_dataset(filenames, batch_size, num_epochs))
     filename_queue = tf.compat.v1.train.string_input_producer(
         filenames, num_epochs=num_epochs, shuffle=num_epochs is None)
     record = read_cifar10(filename_queue)

@@ -155,12 +155,13 @@ def _numpy_eval_image(image):
   return (crop - crop.mean()) / adjusted_stddev
 
 
-def test_eval_image_is_standardized_central_crop(tmp_path):
+@pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
+def test_eval_image_is_standardized_central_crop(tmp_path, pipeline):
   labels, images = _known_records(20)
   data_dir = str(tmp_path)
   cifar10_input.write_records(os.path.join(data_dir, 'test_batch.bin'),
                               labels, images)
-  with tf.Graph().as_default():
+  with flagsaver.flagsaver(input_pipeline=pipeline), tf.Graph().as_default():
     batch_images, batch_labels = cifar10_input.inputs(
         eval_data=True, data_dir=data_dir, batch_size=8, num_epochs=1)
     assert batch_images.dtype == tf.float32
@@ -189,12 +190,14 @@ def test_eval_image_is_standardized_central_crop(tmp_path):
                                atol=1e-5)
 
 
+@pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
 @pytest.mark.parametrize('records_per_read', [1, 128])
 def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
-                                                   records_per_read):
+                                                   records_per_read, pipeline):
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
                            num_preprocess_threads=2,
-                           records_per_read=records_per_read):
+                           records_per_read=records_per_read,
+                           input_pipeline=pipeline):
     with tf.Graph().as_default():
       images, labels = cifar10_input.distorted_inputs(small_data_dir, 16)
       tags = [t.op.name for t in
@@ -296,3 +299,65 @@ def test_label_out_of_range_is_named(small_data_dir, tmp_path):
                      match=r'test_batch.bin: record 17 has label 10, '
                      r'outside 0..9'):
     cifar10_input.inputs(True, data_dir, 8)
+
+
+def _fixed_distortions(num_images):
+  """Known draws for n images, all over the ranges, as Tensors."""
+  index = tf.range(num_images)
+  return {
+      'offsets': tf.stack([index % 9, (index * 5) % 9], axis=1),
+      'flips': tf.equal(index % 2, 1),
+      'deltas': tf.cast(index % 127 - 63, tf.float32),
+      'factors': 0.2 + tf.cast(index % 17, tf.float32) / 10.0,
+  }
+
+
+def test_tf_data_distorts_each_record_as_the_queue_path_does(tmp_path):
+  labels, images = _known_records(7)
+  path = str(tmp_path / 'data_batch_1.bin')
+  cifar10_input.write_records(path, labels, images)
+  with flagsaver.flagsaver(num_preprocess_threads=2), tf.Graph().as_default():
+    dataset = cifar10_input.training_dataset(
+        [path], batch_size=7, shuffle_buffer=0,
+        draw_distortions=_fixed_distortions)
+    got_images, got_labels = tf.compat.v1.data.make_one_shot_iterator(
+        dataset).get_next()
+    # The queue path: the same records, read many at a time, same draws.
+    queue = tf.compat.v1.train.string_input_producer([path], shuffle=False,
+                                                     num_epochs=1)
+    queue_labels, records = cifar10_input.read_cifar10_records(queue, 7)
+    want_images = cifar10_input.distort_images(records, _fixed_distortions(7))
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.local_variables_initializer())
+      coord = tf.train.Coordinator()
+      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
+      got = sess.run([got_images, got_labels])
+      want = sess.run([want_images, queue_labels])
+      coord.request_stop()
+      coord.join(threads)
+  np.testing.assert_array_equal(got[1], want[1])
+  np.testing.assert_array_equal(got[1][:, 0], labels)
+  for i in range(7):
+    np.testing.assert_allclose(got[0][i], want[0][i], rtol=1e-5, atol=1e-5)
+
+
+def _shuffle_depths(pipeline):
+  """How many images each shuffle of the training graph draws from."""
+  with flagsaver.flagsaver(input_pipeline=pipeline), tf.Graph().as_default():
+    with pytest.MonkeyPatch.context() as patch:
+      patch.setattr(cifar10_input, 'check_data_files', lambda names: 50000)
+      cifar10_input.distorted_inputs('/nonexistent', 128)
+    depths = []
+    for op in tf.compat.v1.get_default_graph().get_operations():
+      if op.type == 'RandomShuffleQueueV2' and 'shuffle_batch' in op.name:
+        depths.append(op.get_attr('capacity'))
+      elif op.type.startswith('ShuffleDataset'):
+        depths.append(int(tf.get_static_value(op.inputs[1])))
+  return depths
+
+
+def test_tf_data_shuffles_as_deep_as_the_training_queue():
+  assert _shuffle_depths('queues') == [20000 + 3 * 128]
+  # The file order (5 files, as the filename queue shuffles them), then the
+  # images.
+  assert _shuffle_depths('tf_data') == [5, 20000 + 3 * 128]

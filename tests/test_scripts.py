@@ -19,6 +19,7 @@ from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
 
 pytestmark = pytest.mark.slow
 
+
 def test_training_prints_the_tutorial_log_line(trained):
   _, out = trained
   assert 'Filling queue with 1000 CIFAR images before starting to train.' in out
@@ -27,6 +28,23 @@ def test_training_prints_the_tutorial_log_line(trained):
   first_loss = float(lines[0][1])
   assert first_loss == pytest.approx(4.67, abs=0.05)
   assert float(lines[-1][1]) < first_loss - 1.0
+
+
+def test_tf_data_pipeline_learns_as_the_queues_do(fake_data_root, tmp_path):
+  train_dir = str(tmp_path / 'train')
+  common = ('--fake_data', '--input_pipeline=tf_data',
+            '--data_dir=' + fake_data_root)
+  out = run_script('cifar10_train.py', *common, '--train_dir=' + train_dir,
+                   '--max_steps=200', '--log_frequency=20', *QUICK).stdout
+  losses = [float(m[1]) for m in LOG_LINE.findall(out)]
+  assert losses[0] == pytest.approx(4.67, abs=0.05)
+  assert losses[-1] < losses[0] - 1.0
+  proc = run_script('cifar10_eval.py', *common, '--run_once',
+                    '--checkpoint_dir=' + train_dir,
+                    '--eval_dir=%s' % (tmp_path / 'eval'),
+                    '--num_examples=2000')
+  assert float(PRECISION_LINE.search(proc.stdout).group(1)) >= 0.90
+  assert '2000 images from' in proc.stdout
 
 
 def test_training_then_eval_reaches_90_percent(trained, fake_data_root,
