@@ -51,6 +51,18 @@ tf.compat.v1.flags.DEFINE_string(
 tf.compat.v1.flags.DEFINE_boolean(
     'use_fp16', False,
     'Build the whole model, variables included, in float16.')
+tf.compat.v1.flags.DEFINE_enum(
+    'mixed_precision', None, ['bfloat16', 'float16'],
+    'Run the convolutions and matrix products in this 16-bit type, keeping '
+    'variables, moving averages, normalization and the loss in float32. '
+    'float16 also scales the loss (by LOSS_SCALE) so that small gradients '
+    'survive. Off by default; pays off only where the hardware has fast '
+    '16-bit arithmetic (README, Speed).')
+tf.compat.v1.flags.register_multi_flags_validator(
+    ['use_fp16', 'mixed_precision'],
+    lambda flags: not (flags['use_fp16'] and flags['mixed_precision']),
+    message='--use_fp16 (everything in float16) and --mixed_precision exclude '
+    'each other: pass one of them')
 tf.compat.v1.flags.DEFINE_boolean(
     'fast_lrn_gradient', True,
     'Take the gradient of norm1 and norm2 from banded matrix products rather '
@@ -73,6 +85,11 @@ MOVING_AVERAGE_DECAY = 0.9999     # Of the shadow weights that eval restores.
 NUM_EPOCHS_PER_DECAY = 350.0      # The learning rate drops every this many...
 LEARNING_RATE_DECAY_FACTOR = 0.1  # ...epochs, by this factor,
 INITIAL_LEARNING_RATE = 0.1       # from this start.
+
+# Under --mixed_precision=float16 the loss is multiplied by this before the
+# gradients are taken, and the gradients divided by it after, so that small
+# float16 gradients do not round to zero.
+LOSS_SCALE = 1024.0
 
 # Op names of tower i start with 'tower_i/'; summary tags leave it out, so
 # that TensorBoard shows the same names whatever the number of towers.
@@ -114,7 +131,20 @@ def _activation_summary(x):
 
 
 def _dtype():
+  """The type of the variables and activations: float16 with --use_fp16."""
   return tf.float16 if FLAGS.use_fp16 else tf.float32
+
+
+def _compute(x):
+  """`x` in the type of the convolutions and matrix products."""
+  if FLAGS.mixed_precision:
+    return tf.cast(x, FLAGS.mixed_precision)
+  return x
+
+
+def _from_compute(x):
+  """A convolution's or product's result, back in the model's type."""
+  return tf.cast(x, _dtype())
 
 
 def _variable_on_cpu(name, shape, initializer):
@@ -274,7 +304,8 @@ def _conv_layer(name, inputs, shape, bias):
                                          wd=None)
     biases = _variable_on_cpu('biases', shape[-1:],
                               tf.compat.v1.constant_initializer(bias))
-    features = tf.nn.conv2d(inputs, kernel, strides=1, padding='SAME')
+    features = _from_compute(tf.nn.conv2d(_compute(inputs), _compute(kernel),
+                                          strides=1, padding='SAME'))
     out = tf.nn.relu(tf.nn.bias_add(features, biases), name=scope.name)
   _activation_summary(out)
   return out
@@ -300,10 +331,11 @@ def _fully_connected(name, inputs, units, stddev, wd, bias, relu=True):
         'weights', [inputs.shape[-1], units], stddev=stddev, wd=wd)
     biases = _variable_on_cpu('biases', [units],
                               tf.compat.v1.constant_initializer(bias))
+    product = _from_compute(tf.matmul(_compute(inputs), _compute(weights)))
     if relu:
-      out = tf.nn.relu(tf.matmul(inputs, weights) + biases, name=scope.name)
+      out = tf.nn.relu(product + biases, name=scope.name)
     else:
-      out = tf.add(tf.matmul(inputs, weights), biases, name=scope.name)
+      out = tf.add(product, biases, name=scope.name)
   _activation_summary(out)
   return out
 
@@ -434,6 +466,27 @@ def add_variable_histograms(grads):
       _histogram_summary(var.op.name + '/gradients', grad)
 
 
+def compute_gradients(opt, total_loss):
+  """The (gradient, variable) pairs of `total_loss`, loss-scaled if need be.
+
+  Under --mixed_precision=float16 the gradients are taken of the loss times
+  LOSS_SCALE and divided by it again: the same values, without small ones
+  rounding to zero in float16.
+
+  Args:
+    opt: The optimizer.
+    total_loss: Scalar loss Tensor.
+
+  Returns:
+    List of (gradient, variable) pairs, as `opt.compute_gradients` gives.
+  """
+  if FLAGS.mixed_precision != 'float16':
+    return opt.compute_gradients(total_loss)
+  scaled = opt.compute_gradients(total_loss * LOSS_SCALE)
+  return [(None if grad is None else grad / LOSS_SCALE, var)
+          for grad, var in scaled]
+
+
 def apply_and_average(grads, global_step, lr):
   """One gradient-descent update, then the variables' moving averages.
 
@@ -475,8 +528,8 @@ def train(total_loss, global_step):
   """
   lr = learning_rate(global_step)
   with tf.control_dependencies([add_loss_summaries(total_loss)]):
-    grads = tf.compat.v1.train.GradientDescentOptimizer(lr).compute_gradients(
-        total_loss)
+    grads = compute_gradients(
+        tf.compat.v1.train.GradientDescentOptimizer(lr), total_loss)
   return apply_and_average(grads, global_step, lr)
 
 

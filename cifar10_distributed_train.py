@@ -263,7 +263,7 @@ def sync_train_op(cluster, task_index):
 
     with tf.device('/gpu:0'):
       loss = cifar10.loss(cifar10.inference(images), labels)
-      grads = base_opt.compute_gradients(loss)
+      grads = cifar10.compute_gradients(base_opt, loss)
     loss_averages_op = cifar10.add_loss_summaries(loss)
 
     # The update of cifar10.apply_and_average(), once per step for the whole

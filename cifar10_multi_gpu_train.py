@@ -126,7 +126,7 @@ def tower_gradients(opt, batches):
         loss = tower_loss(scope, images, labels)
         # The first tower made the variables; the others reuse them.
         tf.compat.v1.get_variable_scope().reuse_variables()
-        tower_grads.append(opt.compute_gradients(loss))
+        tower_grads.append(cifar10.compute_gradients(opt, loss))
   # The loss averages are variables: make them outside the reusing scope.
   loss_averages_op = cifar10.add_loss_summaries(loss, scope)
   return average_gradients(tower_grads), loss, loss_averages_op

@@ -198,6 +198,47 @@ def test_use_fp16_builds_a_float16_model():
   assert all(np.isfinite(losses))
 
 
+@pytest.mark.parametrize('precision', ['bfloat16', 'float16'])
+def test_mixed_precision_computes_in_16_bits_and_keeps_float32_state(
+    precision):
+  with flagsaver.flagsaver(mixed_precision=precision), tf.Graph().as_default():
+    images, labels, logits, total_loss = _build()
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    train_op = cifar10.train(total_loss, global_step)
+    heavy = [op for op in tf.compat.v1.get_default_graph().get_operations()
+             if op.type in ('Conv2D', 'MatMul') and
+             not op.name.startswith('gradients')]
+    assert len(heavy) == 5  # conv1, conv2, local3, local4, softmax_linear.
+    for op in heavy:
+      assert op.outputs[0].dtype == precision, op.name
+    for var in tf.compat.v1.global_variables():
+      if var.dtype.base_dtype.is_floating:
+        assert var.dtype.base_dtype == tf.float32, var.op.name
+    assert logits.dtype == tf.float32 and total_loss.dtype == tf.float32
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      losses = [sess.run([train_op, total_loss], _feed(images, labels, s))[1]
+                for s in range(3)]
+  # The first loss is the float32 model's, to 16-bit rounding.
+  assert losses[0] == pytest.approx(4.67, abs=0.1)
+  assert all(np.isfinite(losses))
+
+
+def test_float16_loss_scaling_keeps_gradients_too_small_for_float16():
+  with flagsaver.flagsaver(mixed_precision='float16'), tf.Graph().as_default():
+    weight = tf.compat.v1.get_variable('w', [], initializer=tf.ones_initializer())
+    # A gradient of 1e-8: float16 cannot hold it (its smallest is 6e-8).
+    tiny = tf.cast(tf.cast(weight, tf.float16) * 1e-4 * 1e-4, tf.float32)
+    opt = tf.compat.v1.train.GradientDescentOptimizer(1.0)
+    [(scaled, _)] = cifar10.compute_gradients(opt, tiny)
+    [(plain, _)] = opt.compute_gradients(tiny)
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      scaled, plain = sess.run([scaled, plain])
+  assert plain == 0.0
+  assert scaled == pytest.approx(1e-8, rel=0.01)
+
+
 @pytest.mark.parametrize('depth, beta', [(64, 0.75), (6, 0.5)])
 def test_fast_lrn_gradient_equals_the_lrn_grad_kernel(depth, beta):
   rng = np.random.default_rng(3)
