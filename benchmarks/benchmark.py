@@ -17,9 +17,11 @@ Measures, in one run:
            `tf.function` step on `tf.Variable`s, fed from memory, at the best
            settings measured;
 
-the peak memory of each, and variants that show what each speed choice gains
-(oneDNN, distorting many records at once, the LRN gradient, preprocessing
-threads, session thread pools, summaries).
+the peak memory of each, the machine's float32 multiply-add peak (large
+matrix products) and the full step's share of it, and variants that show
+what each choice gains (oneDNN, distorting many records at once, the LRN
+gradient, preprocessing threads, session thread pools, summaries, the
+tf.data pipeline, mixed precision).
 
 Each measurement runs in a fresh process of this script (`--measure`), since
 oneDNN is chosen when TensorFlow loads and thread pools are made once per
@@ -76,7 +78,8 @@ import cifar10_train
 FLAGS = tf.compat.v1.flags.FLAGS
 
 VARIANT_GROUPS = ('onednn', 'distortions', 'lrn_gradient', 'preprocess_threads',
-                  'session_threads', 'summaries')
+                  'session_threads', 'summaries', 'input_pipeline',
+                  'mixed_precision')
 MEASUREMENTS = ('input', 'ceiling', 'full', 'twin', 'eval')
 
 # How long to measure.
@@ -112,7 +115,7 @@ tf.compat.v1.flags.DEFINE_string(
 
 # How the benchmark runs itself.
 tf.compat.v1.flags.DEFINE_enum(
-    'measure', None, MEASUREMENTS,
+    'measure', None, MEASUREMENTS + ('peak',),
     'Internal: make only this measurement, in this process, and print its '
     'figures as one JSON line. The benchmark starts itself this way for '
     'each measurement.')
@@ -456,6 +459,53 @@ def measure_twin():
           'first_loss': first_loss}
 
 
+# Side of the square float32 matrices whose products measure the peak.
+PEAK_MATRIX = 2048
+
+
+def training_macs_per_image():
+  """Multiply-adds of one training image in the convolutions and products.
+
+  The forward pass, plus as much again for the weight gradients and for the
+  gradients of each layer's input (none for conv1, whose input is the
+  image). Counted from the model's layer shapes.
+
+  Returns:
+    The count, an int.
+  """
+  side = cifar10.IMAGE_SIZE
+  layers = [  # (output positions, multiply-adds per position)
+      (side * side, 5 * 5 * 3 * 64),                 # conv1
+      ((side // 2) ** 2, 5 * 5 * 64 * 64),           # conv2, after pool1
+      (1, (side // 4) ** 2 * 64 * 384),              # local3
+      (1, 384 * 192),                                # local4
+      (1, 192 * cifar10.NUM_CLASSES),                # softmax_linear
+  ]
+  forward = [positions * macs for positions, macs in layers]
+  return 3 * sum(forward) - forward[0]
+
+
+def measure_peak():
+  """Times float32 products of PEAK_MATRIX-square matrices.
+
+  Returns:
+    Dict: `macs_per_sec`, one per window.
+  """
+  with tf.Graph().as_default():
+    shape = [PEAK_MATRIX, PEAK_MATRIX]
+    a = tf.compat.v1.get_variable('a', shape, initializer=tf.ones_initializer())
+    b = tf.compat.v1.get_variable('b', shape, initializer=tf.ones_initializer())
+    # Summing keeps the product from being skipped, at a cost of N^2.
+    product = tf.reduce_sum(tf.matmul(a, b))
+    with tf.compat.v1.Session(config=_session_config()) as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      rates = _time_steps(lambda: sess.run(product))
+  # _time_steps counts --batch_size "images" a step; one step here is one
+  # product of PEAK_MATRIX^3 multiply-adds.
+  return {'macs_per_sec': [rate / FLAGS.batch_size * PEAK_MATRIX ** 3
+                           for rate in rates]}
+
+
 def _onednn_enabled():
   """Whether TensorFlow runs oneDNN kernels in this process; None if unknown.
 
@@ -481,6 +531,8 @@ def measure():
   """Makes the --measure measurement and prints its figures as one line."""
   if FLAGS.measure == 'twin':
     figures = measure_twin()
+  elif FLAGS.measure == 'peak':
+    figures = measure_peak()
   else:
     # Each graph-mode measurement builds its own tf.Graph, as the scripts do.
     figures = {'input': measure_input, 'ceiling': measure_ceiling,
@@ -525,14 +577,15 @@ def _run(measurement, variant):
              'status %d:\n%s%s' % (measurement, variant.name, proc.returncode,
                                    proc.stdout[-2000:], proc.stderr[-3000:]))
   figures = json.loads(lines[-1][len(RESULT_PREFIX):])
-  rates = figures['images_per_sec']
-  figures.update(
-      measurement=measurement, variant=variant.name, env=set_env,
-      flags=list(variant.flags), wall_seconds=wall_seconds,
-      images_per_sec=_summarize(rates))
-  print('  %-8s %-22s %9s images/s  (%.0f s)'
+  unit = 'macs_per_sec' if 'macs_per_sec' in figures else 'images_per_sec'
+  rates = figures[unit]
+  figures.update({'measurement': measurement, 'variant': variant.name,
+                  'env': set_env, 'flags': list(variant.flags),
+                  'wall_seconds': wall_seconds, unit: _summarize(rates)})
+  print('  %-8s %-22s %9s %s  (%.0f s)'
         % (measurement, variant.name, '{:,.0f}'.format(statistics.median(
-            rates)), wall_seconds))
+            rates)), 'multiply-adds/s' if unit == 'macs_per_sec'
+           else 'images/s', wall_seconds))
   sys.stdout.flush()
   return figures
 
@@ -603,7 +656,36 @@ def _variant_runs(onednn_default):
     runs.append(('full', Variant(
         'summaries_off', {},
         ('--save_summaries_steps=%d' % NO_SUMMARIES_STEPS,))))
+  if 'input_pipeline' in FLAGS.variants:
+    variant = Variant('tf_data', {}, ('--input_pipeline=tf_data',))
+    runs += [('input', variant), ('full', variant), ('eval', variant)]
+  if 'mixed_precision' in FLAGS.variants:
+    for precision in ('bfloat16', 'float16'):
+      variant = Variant(precision, {}, ('--mixed_precision=' + precision,))
+      runs += [('ceiling', variant), ('full', variant)]
   return runs
+
+
+def _verdicts(runs):
+  """Plain-words lines on the tf.data and mixed-precision variants."""
+  lines = []
+  for run in runs:
+    if run.get('paired_baseline') is None:
+      continue
+    if run['variant'] == 'tf_data':
+      lines.append('%-8s tf.data %.2fx the queues: %s' % (
+          run['measurement'], run['vs_baseline'],
+          'choose tf_data here' if run['vs_baseline'] > 1.05 else
+          'queues are as fast or faster here' if run['vs_baseline'] < 0.95
+          else 'the same within the noise'))
+    elif run['variant'] in ('bfloat16', 'float16'):
+      fast = run['vs_baseline'] > 1.05
+      lines.append('%-8s %s %.2fx float32: %s' % (
+          run['measurement'], run['variant'], run['vs_baseline'],
+          'this CPU has a fast %s path' % run['variant'] if fast else
+          'no faster: this CPU has no fast %s path; leave it off'
+          % run['variant']))
+  return lines
 
 
 def _cores():
@@ -688,7 +770,17 @@ def format_report(report):
         TITLES[name], _format_rate(run['images_per_sec']),
         _format_range(run['images_per_sec']), run['peak_rss_mib'], note))
   ratios = report['ratios']
+  peak = report['peak']
   lines += [
+      '',
+      'float32 multiply-add peak  %s multiply-adds/s (%dx%d matrix '
+      'products, min - max %s)' % (
+          '{:,.3g}'.format(peak['macs_per_sec']['median']), PEAK_MATRIX,
+          PEAK_MATRIX, _format_range(peak['macs_per_sec'])),
+      'full step                  %s multiply-adds/s (%s a training image), '
+      '%.2f of the peak' % ('{:,.3g}'.format(peak['full_macs_per_sec']),
+                            '{:,}'.format(peak['macs_per_image']),
+                            ratios['full_over_peak']),
       '',
       'full / ceiling  %6.2f  share of the in-memory ceiling that the script '
       'reaches (1.00: input fully hidden)' % ratios['full_over_ceiling'],
@@ -697,6 +789,10 @@ def format_report(report):
       'full / twin     %6.2f  the script against the TF2 twin at its best '
       '(>= 1.00: no slower)' % ratios['full_over_twin'],
   ]
+  verdicts = _verdicts(report['runs'])
+  if verdicts:
+    lines += ['', 'tf.data and mixed precision, each against the defaults '
+              'run just before it:'] + ['  ' + v for v in verdicts]
   if len(report['runs']) > settings['rounds'] * len(MEASUREMENTS):
     width = max(len(_setting(run)) for run in report['runs'])
     lines += [
@@ -769,6 +865,11 @@ def benchmark():
   def median(name):
     return measurements[name]['images_per_sec']['median']
 
+  peak = _run('peak', DEFAULTS)
+  macs_per_image = training_macs_per_image()
+  peak['macs_per_image'] = macs_per_image
+  peak['full_macs_per_sec'] = median('full') * macs_per_image
+
   report = {
       'machine': {
           'cpu': _cpu_model(),
@@ -798,7 +899,10 @@ def benchmark():
           'full_over_ceiling': median('full') / median('ceiling'),
           'input_over_full': median('input') / median('full'),
           'full_over_twin': median('full') / median('twin'),
+          'full_over_peak': (median('full') * macs_per_image /
+                             peak['macs_per_sec']['median']),
       },
+      'peak': peak,
       'runs': runs,
   }
   print(format_report(report))

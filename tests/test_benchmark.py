@@ -39,10 +39,10 @@ def _is_positive_number(value):
 def test_benchmark_reports_every_measurement(benchmark):
   report, _ = benchmark
   assert set(report) == {'machine', 'settings', 'measurements', 'ratios',
-                         'runs'}
+                         'runs', 'peak'}
   assert set(report['measurements']) == set(MEASUREMENTS)
   assert set(report['ratios']) == {'full_over_ceiling', 'input_over_full',
-                                   'full_over_twin'}
+                                   'full_over_twin', 'full_over_peak'}
   for key in ('cpu', 'cores', 'platform', 'python', 'tensorflow',
               'onednn_default', 'load_average', 'date'):
     assert key in report['machine']
@@ -50,6 +50,19 @@ def test_benchmark_reports_every_measurement(benchmark):
   assert report['settings']['repeats'] == 2
   assert report['settings']['steps'] == 3
   assert report['settings']['data'] == 'synthetic'
+
+
+def test_full_step_is_reported_as_a_share_of_the_measured_peak(benchmark):
+  report, out = benchmark
+  peak = report['peak']
+  assert _is_positive_number(peak['macs_per_sec']['median'])
+  # 52.6M multiply-adds a training image: 3x the forward pass's 18.5M, less
+  # the input gradient of conv1.
+  assert peak['macs_per_image'] == 52647552
+  full = report['measurements']['full']['images_per_sec']['median']
+  assert report['ratios']['full_over_peak'] == pytest.approx(
+      full * peak['macs_per_image'] / peak['macs_per_sec']['median'])
+  assert 'float32 multiply-add peak' in out and 'of the peak' in out
 
 
 def test_benchmark_figures_are_positive_and_finite(benchmark):
