@@ -40,12 +40,15 @@ come from the TF_CONFIG environment variable, for instance
  "task": {"type": "worker", "index": 1}}.
 
 Workers take the trainer flags of cifar10_runtime.py (--max_steps counts
-global steps; checkpoints every --save_checkpoint_steps). A parameter server exits once every worker has finished. If a
-parameter server (or, seen from the other workers, the chief) goes away,
-workers say which and exit with status 1 within about --fault_timeout_secs;
-the chief names any worker that has finished no step for that long. A
-worker whose session fails otherwise (TensorFlow's gRPC runtime aborts a
-step now and then) exits with one line saying what to restart.
+global steps; checkpoints every --save_checkpoint_steps, or every
+--save_checkpoint_secs when that is given). A parameter server exits once
+every worker has finished. A step that TensorFlow's gRPC runtime rejects as
+a repeated request (it happens now and then) is run again in the same
+session, and the worker's last line counts such steps. If a parameter
+server (or, seen from the other workers, the chief) goes away, workers say
+which and exit with status 1 within about --fault_timeout_secs; the chief
+names any worker that has finished no step for that long. A worker whose
+session fails otherwise exits with one line saying what to restart.
 """
 import cifar10_prepare
 
@@ -66,6 +69,7 @@ import cifar10
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
+cifar10_runtime.define_trainer_flags()
 
 # The cluster, as TensorFlow 1.x's distributed how-to gave it.
 tf.compat.v1.flags.DEFINE_list(
@@ -155,57 +159,66 @@ class SyncReplicasOptimizer(tf.compat.v1.train.SyncReplicasOptimizer):
                                       tf.errors.CancelledError))
 
 
-class _RetryRejectedSteps(object):
-  """Wraps a session for the input queue runners: reruns rejected steps.
+# How TensorFlow's gRPC runtime words the rejection of a step whose request
+# id repeats; and how many rejections of one step in a row are retried.
+REJECTED_STEP = 'received twice'
+MAX_REJECTIONS_IN_A_ROW = 10
+
+
+class RetryingSession(tf.compat.v1.Session):
+  """A session that runs a step again when the gRPC runtime rejects it.
 
   TensorFlow's gRPC runtime (2.21) now and then rejects a step with
   AbortedError "The same RunGraph (Worker) request was received twice": a
   random request id repeats. Measured on one server, about one step in
-  30,000 to 50,000 (46 of 2.4 million), and the rejected steps had not run.
-  The input queue runners run one step per image, so without this a worker
-  would stop every few hundred training steps. Their steps stay on this
-  worker, so running a rejected one again is exact.
+  30,000 to 50,000 (46 of 2.4 million), and the rejected steps had not run,
+  so running one again is exact. Left to the monitored session, the error
+  would end the session (see `Watchdog`), and with it the worker: its input
+  queue runners alone make a step per read.
+
+  A worker's monitored session, its input queue runners and its checkpoint
+  and summary hooks all use the one session that `RetryingSessionCreator`
+  makes into this class (the class only changes `run` and `make_callable`);
+  the other sessions of this file are created as one.
   """
 
-  def __init__(self, sess):
-    self._sess = sess
+  rejected_steps = 0  # Counted per session.
 
-  def _retry(self, fn, *args, **kwargs):
-    while True:
+  def _again(self, step, *args, **kwargs):
+    for rejections in range(MAX_REJECTIONS_IN_A_ROW + 1):
       try:
-        return fn(*args, **kwargs)
+        return step(*args, **kwargs)
       except tf.errors.AbortedError as e:
-        if 'received twice' not in e.message:
+        if (REJECTED_STEP not in e.message or
+            rejections == MAX_REJECTIONS_IN_A_ROW):
           raise
+        self.rejected_steps += 1
 
   def run(self, *args, **kwargs):
-    return self._retry(self._sess.run, *args, **kwargs)
+    return self._again(super(RetryingSession, self).run, *args, **kwargs)
 
   def make_callable(self, *args, **kwargs):
-    return functools.partial(self._retry,
-                             self._sess.make_callable(*args, **kwargs))
+    return functools.partial(
+        self._again,
+        super(RetryingSession, self).make_callable(*args, **kwargs))
 
 
-class _RetryingQueueRunner(tf.compat.v1.train.QueueRunner):
-  """A `QueueRunner` whose steps go through `_RetryRejectedSteps`."""
+class RetryingSessionCreator(tf.compat.v1.train.SessionCreator):
+  """Creates sessions as `creator` does, as `RetryingSession`s."""
 
-  def create_threads(self, sess, coord=None, daemon=False, start=False):
-    return super(_RetryingQueueRunner, self).create_threads(
-        _RetryRejectedSteps(sess), coord=coord, daemon=daemon, start=start)
+  def __init__(self, creator):
+    self._creator = creator
+    self.sessions = []
 
+  def create_session(self):
+    sess = self._creator.create_session()
+    sess.__class__ = RetryingSession  # Same object, retrying steps.
+    self.sessions.append(sess)
+    return sess
 
-def _retry_rejected_input_steps():
-  """Makes the graph's queue runners, all on this worker, rerun rejected steps.
-
-  The chief's SyncReplicasOptimizer thread is not among them: its steps span
-  the parameter servers, where part of a rejected step may have run.
-  """
-  runners = tf.compat.v1.get_collection_ref(
-      tf.compat.v1.GraphKeys.QUEUE_RUNNERS)
-  runners[:] = [_RetryingQueueRunner(r.queue, r.enqueue_ops, r.close_op,
-                                     r.cancel_op,
-                                     r.queue_closed_exception_types)
-                for r in runners]
+  def rejected_steps(self):
+    """Steps rejected, and run again, in every session created so far."""
+    return sum(sess.rejected_steps for sess in self.sessions)
 
 
 def done_queues(cluster):
@@ -259,7 +272,6 @@ def sync_train_op(cluster, task_index):
     # Each worker reads its own copy of the data, on its own CPU.
     with tf.device(worker_device + '/cpu:0'):
       images, labels = cifar10.distorted_inputs()
-    _retry_rejected_input_steps()
 
     with tf.device('/gpu:0'):
       loss = cifar10.loss(cifar10.inference(images), labels)
@@ -471,7 +483,7 @@ def _wait_for_chief(target, config, task_index):
   """
   uninitialized = tf.compat.v1.report_uninitialized_variables(
       tf.compat.v1.global_variables())
-  with tf.compat.v1.Session(target, config=config) as sess:
+  with RetryingSession(target, config=config) as sess:
     if sess.run(uninitialized).size:
       _say('Worker %d: waiting for the chief to initialize the model.'
            % task_index)
@@ -499,7 +511,7 @@ def train(server, cluster, task_index):
     # written on its machine (the default would write a shard on each
     # parameter server, under the same path but on their disks).
     with tf.device(worker_device + '/cpu:0'):
-      saver = tf.compat.v1.train.Saver()
+      saver = tf.compat.v1.train.Saver(save_relative_paths=True)
     scaffold = tf.compat.v1.train.Scaffold(saver=saver)
 
     step_after = cifar10_runtime.step_after(train_op)
@@ -519,9 +531,19 @@ def train(server, cluster, task_index):
         log_device_placement=FLAGS.log_device_placement,
         device_filters=['/job:ps', worker_device])
     # The chief holds the lock on --train_dir while it trains.
-    lock = (cifar10_runtime.prepare_train_dir(FLAGS.train_dir,
-                                              FLAGS.fresh_start)[0]
-            if is_chief else None)
+    lock = None
+    if is_chief:
+      lock = cifar10_runtime.prepare_train_dir(FLAGS.train_dir,
+                                               FLAGS.fresh_start)
+      try:
+        # Refuses a checkpoint that would not restore, rather than have the
+        # session start over; the session then restores it by name.
+        cifar10_runtime.resume_checkpoint(
+            FLAGS.train_dir, tf.compat.v1.global_variables(),
+            FLAGS.fall_back_checkpoint)
+      except cifar10_runtime.CheckpointError:
+        lock.close()
+        raise
     _say('Worker %d of %d at %s%s.' % (
         task_index, num_workers, cluster.task_address('worker', task_index),
         ' (chief)' if is_chief else ''))
@@ -531,24 +553,34 @@ def train(server, cluster, task_index):
     try:
       if not is_chief:
         _wait_for_chief(server.target, config, task_index)
-      with tf.compat.v1.train.MonitoredTrainingSession(
-          master=server.target,
-          is_chief=is_chief,
-          checkpoint_dir=FLAGS.train_dir if is_chief else None,
-          scaffold=scaffold,
-          hooks=hooks,
-          save_checkpoint_steps=FLAGS.save_checkpoint_steps,
-          save_checkpoint_secs=None,
-          save_summaries_steps=FLAGS.save_summaries_steps,
-          log_step_count_steps=None,
-          config=config,
+      # What MonitoredTrainingSession would build, with sessions that run
+      # rejected steps again.
+      if is_chief:
+        creator = tf.compat.v1.train.ChiefSessionCreator(
+            scaffold=scaffold, master=server.target, config=config,
+            checkpoint_dir=FLAGS.train_dir)
+        hooks += [
+            tf.compat.v1.train.SummarySaverHook(
+                save_steps=FLAGS.save_summaries_steps,
+                output_dir=FLAGS.train_dir, scaffold=scaffold),
+            tf.compat.v1.train.CheckpointSaverHook(
+                FLAGS.train_dir, scaffold=scaffold,
+                **cifar10_runtime.checkpoint_schedule(
+                    FLAGS['save_checkpoint_secs'],
+                    FLAGS['save_checkpoint_steps'], 'steps'))]
+      else:
+        creator = tf.compat.v1.train.WorkerSessionCreator(
+            scaffold=scaffold, master=server.target, config=config)
+      creator = RetryingSessionCreator(creator)
+      with tf.compat.v1.train.MonitoredSession(
+          session_creator=creator, hooks=hooks,
           # At the end the chief's aggregating thread waits for gradients
           # that will not come; only closing the session ends that wait.
           stop_grace_period_secs=5) as mon_sess:
         while not mon_sess.should_stop():
           mon_sess.run(train_op)
           local_steps += 1
-      with tf.compat.v1.Session(server.target, config=config) as sess:
+      with RetryingSession(server.target, config=config) as sess:
         step = sess.run(global_step)
         # Workers also stop when the chief closes the queue of step tokens:
         # at --max_steps, or earlier if it fails.
@@ -578,9 +610,12 @@ def train(server, cluster, task_index):
       watchdog.stop()
       if lock is not None:
         lock.close()
-  _say('Worker %d stopped at global step %d after %d local steps%s.' % (
+  rejected = creator.rejected_steps()
+  _say('Worker %d stopped at global step %d after %d local steps%s%s.' % (
       task_index, step, local_steps,
-      '; checkpoint in %s' % FLAGS.train_dir if is_chief else ''))
+      '; checkpoint in %s' % FLAGS.train_dir if is_chief else '',
+      '; %d step%s rejected by the gRPC runtime and run again'
+      % (rejected, '' if rejected == 1 else 's') if rejected else ''))
 
 
 def serve(server, cluster, task_index):
@@ -602,7 +637,7 @@ def serve(server, cluster, task_index):
          'finished.' % (task_index, cluster.task_address('ps', task_index),
                         len(workers)))
     waiting = set(range(len(workers)))
-    with tf.compat.v1.Session(server.target, config=config) as sess:
+    with RetryingSession(server.target, config=config) as sess:
       while waiting:
         try:
           worker = sess.run(dequeue, options=wait)
@@ -646,8 +681,7 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 def run():
   """Console entry point `cifar10-distributed-train`."""
-  # absl (not tf.compat.v1.app) turns a bad flag value into one line.
-  app.run(main)
+  app.run(main, flags_parser=cifar10_runtime.parse_flags)
 
 
 if __name__ == '__main__':

@@ -143,42 +143,76 @@ def test_each_step_averages_one_gradient_per_worker(small_data_dir):
     assert tf.get_static_value(op.inputs[1]) == 3  # num_required
 
 
-def test_input_queue_runners_rerun_only_steps_rejected_as_duplicates(
-    small_data_dir):
-  graph = _worker_graph(small_data_dir, num_ps=1, num_workers=2,
-                        task_index=1)
-  runners = graph.get_collection(tf.compat.v1.GraphKeys.QUEUE_RUNNERS)
-  assert runners and all(
-      isinstance(r, cifar10_distributed_train._RetryingQueueRunner)  # pylint: disable=protected-access
-      for r in runners)
+def _rejecting(monkeypatch, messages):
+  """Makes every session's next steps fail with AbortedError(message), one
+  message a step, before they run; returns the list of steps that ran."""
+  ran = []
+  real_run = tf.compat.v1.Session.run
+  real_make_callable = tf.compat.v1.Session.make_callable
 
-  class Session(object):
-    """Rejects its first two steps as TensorFlow does, then counts."""
+  def step(run):
+    if messages:
+      raise tf.errors.AbortedError(None, None, messages.pop(0))
+    ran.append(1)
+    return run()
 
-    def __init__(self, error_message):
-      self.error_message = error_message
-      self.steps = 0
-      self.done = 0
+  monkeypatch.setattr(tf.compat.v1.Session, 'run',
+                      lambda self, *a, **k: step(lambda: real_run(
+                          self, *a, **k)))
+  monkeypatch.setattr(
+      tf.compat.v1.Session, 'make_callable',
+      lambda self, *a, **k: (lambda fn: lambda: step(fn))(
+          real_make_callable(self, *a, **k)))
+  return ran
 
-    def make_callable(self, fetches):
-      def step():
-        self.steps += 1
-        if self.steps <= 2:
-          raise tf.errors.AbortedError(None, None, self.error_message)
-        self.done += 1
-      return step
 
-  duplicate = Session('The same RunGraph (Worker) request was received '
-                      'twice. graph_handle: "7"')
-  step = cifar10_distributed_train._RetryRejectedSteps(duplicate).make_callable(  # pylint: disable=protected-access
-      'enqueue')
-  step()
-  assert (duplicate.steps, duplicate.done) == (3, 1)
-  other = Session('Session 1234 is not found.')
-  step = cifar10_distributed_train._RetryRejectedSteps(other).make_callable(  # pylint: disable=protected-access
-      'enqueue')
-  with pytest.raises(tf.errors.AbortedError):
-    step()
+class _PlainCreator(tf.compat.v1.train.SessionCreator):
+
+  def create_session(self):
+    return tf.compat.v1.Session()
+
+
+REJECTION = ('The same RunGraph (Worker) request was received twice. '
+             'graph_handle: "7"')
+
+
+def test_a_session_runs_steps_rejected_as_repeated_requests_again(
+    monkeypatch):
+  with tf.Graph().as_default():
+    counter = tf.compat.v1.Variable(0)
+    add = counter.assign_add(1)
+    creator = cifar10_distributed_train.RetryingSessionCreator(
+        _PlainCreator())
+    sess = creator.create_session()
+    assert isinstance(sess, tf.compat.v1.Session)  # For savers and hooks.
+    sess.run(counter.initializer)
+    rejections = [REJECTION] * 2
+    ran = _rejecting(monkeypatch, rejections)
+    assert sess.run(add) == 1
+    step = sess.make_callable(add)
+    rejections.extend([REJECTION] * 3)
+    assert step() == 2
+    assert creator.rejected_steps() == 5
+    assert len(ran) == 2  # Two steps ran, once each; the rejected did not.
+    sess.close()
+
+
+def test_other_aborted_steps_and_endless_rejections_still_fail(monkeypatch):
+  with tf.Graph().as_default():
+    one = tf.constant(1)
+    creator = cifar10_distributed_train.RetryingSessionCreator(
+        _PlainCreator())
+    sess = creator.create_session()
+    rejections = ['Session 1234 is not found.']
+    _rejecting(monkeypatch, rejections)
+    with pytest.raises(tf.errors.AbortedError, match='not found'):
+      sess.run(one)
+    limit = cifar10_distributed_train.MAX_REJECTIONS_IN_A_ROW
+    rejections.extend([REJECTION] * (limit + 1))
+    with pytest.raises(tf.errors.AbortedError, match='received twice'):
+      sess.run(one)
+    assert creator.rejected_steps() == limit
+    sess.close()
 
 
 def test_a_second_session_ends_the_worker_instead_of_training_on():
@@ -220,6 +254,54 @@ def test_chief_names_the_worker_that_stopped(capsys):
 
 # End to end: one parameter server and two workers on 127.0.0.1.
 
+# Runs the script in a process where every Nth session step (N, the first
+# argument) fails before it runs, as TensorFlow's gRPC runtime sometimes
+# rejects one: AbortedError "The same RunGraph ... received twice".
+REJECTING_TASK = r'''
+import itertools
+import sys
+
+import cifar10_prepare
+cifar10_prepare.configure_environment()
+import tensorflow as tf
+
+every = int(sys.argv.pop(1))
+sys.argv[0] = 'cifar10_distributed_train.py'
+steps = itertools.count(1)
+real_run = tf.compat.v1.Session.run
+real_make_callable = tf.compat.v1.Session.make_callable
+
+
+def reject_some():
+  if next(steps) % every == 0:
+    raise tf.errors.AbortedError(
+        None, None, 'The same RunGraph (Worker) request was received twice. '
+        'graph_handle: "injected"')
+
+
+def run(self, *args, **kwargs):
+  reject_some()
+  return real_run(self, *args, **kwargs)
+
+
+def make_callable(self, *args, **kwargs):
+  step = real_make_callable(self, *args, **kwargs)
+
+  def rejecting_step(*step_args, **step_kwargs):
+    reject_some()
+    return step(*step_args, **step_kwargs)
+  return rejecting_step
+
+
+tf.compat.v1.Session.run = run
+tf.compat.v1.Session.make_callable = make_callable
+import cifar10_distributed_train
+cifar10_distributed_train.run()
+'''
+REJECTED_LINE = re.compile(r'; (\d+) steps? rejected by the gRPC runtime and '
+                           r'run again\.$', re.M)
+
+
 class _Cluster(object):
   """Starts the tasks of a loopback cluster, each in its own process."""
 
@@ -231,12 +313,16 @@ class _Cluster(object):
                    '--fake_data', '--batch_size=64'] + list(QUICK + flags)
     self.procs = {}
 
-  def start(self, name, *flags):
-    """Starts task `name` ('ps', 'worker0', ...) with its own flags."""
+  def start(self, name, *flags, reject_every=None):
+    """Starts task `name` ('ps', 'worker0', ...) with its own flags; with
+    `reject_every`, every so many of its steps are rejected once."""
+    command = [sys.executable, SCRIPT]
+    if reject_every:
+      command = [sys.executable, '-c', REJECTING_TASK, str(reject_every)]
     with open(self._path(name, 'out'), 'w') as out, \
          open(self._path(name, 'err'), 'w') as err:
       self.procs[name] = subprocess.Popen(
-          [sys.executable, SCRIPT] + self._flags + list(flags), cwd=ROOT,
+          command + self._flags + list(flags), cwd=ROOT,
           stdout=out, stderr=err, env=dict(os.environ, PYTHONUNBUFFERED='1'))
 
   def _path(self, name, stream):
@@ -326,6 +412,46 @@ def test_one_ps_two_workers_train_synchronously_and_eval_reads_the_chief(
   assert float(PRECISION_LINE.search(proc.stdout).group(1)) >= 0.90
   assert '2000 images from %s' % (train_dir / ('model.ckpt-%d' % steps)) in (
       proc.stdout)
+
+
+@pytest.mark.slow
+def test_workers_run_rejected_steps_again_and_train_as_well(fake_data_root,
+                                                            tmp_path):
+  steps = 150
+  train_dir = tmp_path / 'train'
+  cluster = _Cluster(tmp_path, '--data_dir=' + fake_data_root,
+                     '--max_steps=%d' % steps, '--log_frequency=25')
+  try:
+    cluster.start('ps', '--job_name=ps', reject_every=7)
+    cluster.start('worker0', '--job_name=worker', '--task_index=0',
+                  '--train_dir=%s' % train_dir, reject_every=20)
+    cluster.start('worker1', '--job_name=worker', '--task_index=1',
+                  reject_every=13)
+    for name in ('worker0', 'worker1', 'ps'):
+      assert cluster.wait(name, timeout=240) == 0, cluster.err(name)[-3000:]
+  finally:
+    cluster.kill_all()
+  for name in ('ps', 'worker0', 'worker1'):
+    assert 'Traceback' not in cluster.err(name), name
+  # Each worker met rejections, ran the steps again, and went on to the end
+  # in its first session; the global step never went back.
+  for name, task in (('worker0', 0), ('worker1', 1)):
+    out = cluster.out(name)
+    assert [tuple(map(int, m[:2])) for m in FINAL_LINE.findall(out)] == [
+        (task, steps)]
+    assert int(REJECTED_LINE.search(out).group(1)) >= 5
+  logged = [int(m[0]) for m in LOG_LINE.findall(cluster.out('worker0'))]
+  assert len(logged) >= 3 and logged == sorted(set(logged))
+  assert 'all workers have finished' in cluster.out('ps')
+  # Its checkpoint evaluates as the undisturbed run's does (test above).
+  assert tf.train.latest_checkpoint(str(train_dir)).endswith(
+      'model.ckpt-%d' % steps)
+  proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
+                    '--data_dir=' + fake_data_root,
+                    '--checkpoint_dir=%s' % train_dir,
+                    '--eval_dir=%s' % (tmp_path / 'eval'),
+                    '--num_examples=2000', timeout=120)
+  assert float(PRECISION_LINE.search(proc.stdout).group(1)) >= 0.90
 
 
 @pytest.mark.slow
