@@ -79,6 +79,9 @@ tf.compat.v1.flags.DEFINE_string(
     'path of a local copy.')
 tf.compat.v1.flags.DEFINE_string(
     'data_md5', DATA_MD5, 'MD5 digest the downloaded tarball must have.')
+tf.compat.v1.flags.register_validator(
+    'data_md5', lambda value: bool(re.fullmatch('[0-9a-f]{32}', value)),
+    message='--data_md5 takes 32 lowercase hexadecimal digits')
 
 # Training schedule and averaging.
 MOVING_AVERAGE_DECAY = 0.9999     # Of the shadow weights that eval restores.
@@ -191,9 +194,16 @@ def data_dir():
 
   With --fake_data, that is the synthetic folder, written first if absent.
   """
+  cifar10_prepare.check_folder_flag('data_dir', FLAGS.data_dir)
   if FLAGS.fake_data:
-    return cifar10_input.write_fake_data(
-        os.path.join(FLAGS.data_dir, FAKE_DATA_DIRNAME))
+    try:
+      return cifar10_input.write_fake_data(
+          os.path.join(FLAGS.data_dir, FAKE_DATA_DIRNAME))
+    except (OSError, tf.errors.OpError) as e:
+      raise cifar10_prepare.DataError(
+          'cannot write the synthetic data into --data_dir=%s (%s): point '
+          '--data_dir at a folder you can write to'
+          % (FLAGS.data_dir, cifar10_prepare.one_line(e)))
   return os.path.join(FLAGS.data_dir, EXTRACTED_DIRNAME)
 
 
@@ -422,14 +432,23 @@ def add_loss_summaries(total_loss, scope=None):
     The op that updates the averages; run it with every step.
   """
   averages = tf.compat.v1.train.ExponentialMovingAverage(0.9, name='avg')
-  tracked = tf.compat.v1.get_collection('losses', scope) + [total_loss]
-  update = averages.apply(tracked)
-  for tensor in tracked:
+  losses = tf.compat.v1.get_collection('losses', scope) + [total_loss]
+  tracked = {}
+  for tensor in losses:
     # A tower's total has an op name such as 'tower_0/total_loss_1'.
     if tensor is total_loss:
       tag = 'total_loss'
     else:
       tag = re.sub('%s_[0-9]*/' % TOWER_NAME, '', tensor.op.name)
+    if tensor.op.name != tag:
+      # Renamed as one device names it, outside any tower, so that its
+      # average is checkpointed as `<tag>/avg` whatever the trainer and the
+      # number of towers: a checkpoint then resumes in any of them.
+      with tf.compat.v1.get_default_graph().name_scope(None):
+        tensor = tf.identity(tensor, name=tag)
+    tracked[tag] = tensor
+  update = averages.apply(list(tracked.values()))
+  for tag, tensor in tracked.items():
     _scalar_summary(tag + ' (raw)', tensor)
     _scalar_summary(tag, averages.average(tensor))
   return update

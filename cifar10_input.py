@@ -34,6 +34,8 @@ import numpy as np
 import tensorflow as tf
 
 from cifar10_prepare import DataError
+from cifar10_prepare import one_line
+from cifar10_prepare import UserError
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
@@ -409,6 +411,62 @@ def resize_to_record_size(image):
   resized = tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8)
   resized.set_shape([HEIGHT, WIDTH, DEPTH])
   return resized
+
+
+def decode_and_resize(encoded):
+  """Decodes an image file's bytes (a GIF's first frame) to 32x32 RGB.
+
+  Args:
+    encoded: Scalar string Tensor: a PNG, JPEG, GIF or BMP file.
+
+  Returns:
+    uint8 Tensor [32, 32, 3].
+  """
+  image = tf.io.decode_image(encoded, channels=DEPTH, expand_animations=False)
+  return resize_to_record_size(image)
+
+
+# How the files that `tf.io.decode_image` reads begin: PNG, JPEG, GIF, BMP,
+# WebP (a RIFF container) and JPEG XL (bare, or in its container).
+IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a',
+                    b'GIF89a', b'BM', b'RIFF', b'\xff\x0a',
+                    b'\x00\x00\x00\x0cJXL ')
+
+
+def read_image_file(path):
+  """The bytes of an image file.
+
+  Files that do not even begin as an image are refused here, in one line,
+  before TensorFlow's decoder logs its own error for them.
+
+  Args:
+    path: The file.
+
+  Returns:
+    Its contents, bytes.
+
+  Raises:
+    UserError: the file cannot be read or is not an image.
+  """
+  try:
+    with open(path, 'rb') as f:
+      data = f.read()
+  except OSError as e:
+    raise UserError('cannot read %s (%s): check the path'
+                    % (path, one_line(e)))
+  if not data.startswith(IMAGE_SIGNATURES):
+    raise UserError('%s is not an image (%s): give PNG, JPEG, GIF or BMP '
+                    'files' % (path, 'it is empty' if not data else
+                               'it begins with %r' % data[:8]))
+  return data
+
+
+def decode_error_reason(error):
+  """The decoder's own reason, from the error of a failed `sess.run`."""
+  lines = [line.strip() for line in error.message.splitlines()]
+  reasons = [line for line in lines if line and not line.startswith(
+      ('Graph execution error', 'Detected at node', 'File "', 'Node:', '[['))]
+  return reasons[-1] if reasons else one_line(error)
 
 
 def _record_dataset(filenames, num_epochs, shuffle_files):

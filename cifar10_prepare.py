@@ -18,6 +18,7 @@ before TensorFlow loads.
 import hashlib
 import os
 import shutil
+import stat
 import sys
 import tarfile
 import tempfile
@@ -72,6 +73,59 @@ def one_line(error):
   return ' '.join(str(text).split())
 
 
+def _what_is(path):
+  """'a file', 'a FIFO', ... : what stands at `path`, in words."""
+  mode = os.stat(path).st_mode
+  for test, name in ((stat.S_ISDIR, 'a folder'), (stat.S_ISREG, 'a file'),
+                     (stat.S_ISFIFO, 'a FIFO'), (stat.S_ISSOCK, 'a socket'),
+                     (stat.S_ISCHR, 'a device'), (stat.S_ISBLK, 'a device')):
+    if test(mode):
+      return name
+  return 'not a folder'
+
+
+def check_folder_flag(flag_name, path):
+  """Refuses a folder flag that names something else.
+
+  A folder that does not exist yet is fine (scripts create the ones they
+  write, and wait for the ones training will write).
+
+  Args:
+    flag_name: The flag, for the message.
+    path: Its value; URLs such as gs://... are not checked.
+
+  Raises:
+    UserError: `path` is a dangling symbolic link, or exists and is not a
+      folder.
+  """
+  if '://' in path:
+    return
+  if os.path.islink(path) and not os.path.exists(path):
+    raise UserError('--%s=%s is a symbolic link to %s, which does not exist: '
+                    'fix the link or point --%s at a folder'
+                    % (flag_name, path, os.readlink(path), flag_name))
+  if os.path.exists(path) and not os.path.isdir(path):
+    raise UserError('--%s=%s is %s, not a folder: point --%s at a folder'
+                    % (flag_name, path, _what_is(path), flag_name))
+
+
+def check_file_flag(flag_name, path):
+  """Refuses a file flag that names anything but an existing plain file.
+
+  Raises:
+    UserError: `path` is missing, a dangling link, a folder, a FIFO, ...
+  """
+  if not os.path.exists(path):
+    problem = ('a symbolic link to %s, which does not exist'
+               % os.readlink(path) if os.path.islink(path) else 'missing')
+  elif not os.path.isfile(path):
+    problem = '%s, not a file' % _what_is(path)
+  else:
+    return
+  raise UserError('--%s=%s is %s: point --%s at the file'
+                  % (flag_name, path, problem, flag_name))
+
+
 def make_output_dir(path, flag_name):
   """Creates a folder that a script writes to, or says why it cannot.
 
@@ -82,6 +136,7 @@ def make_output_dir(path, flag_name):
   Raises:
     UserError: the folder cannot be created or written.
   """
+  check_folder_flag(flag_name, path)
   try:
     if '://' in path:
       import tensorflow as tf  # pylint: disable=g-import-not-at-top
@@ -129,8 +184,11 @@ def download(url, dest_path, expected_md5):
   """
   name = os.path.basename(dest_path)
   folder = os.path.dirname(dest_path)
-  if '://' not in url:
-    url = 'file://' + os.path.abspath(url)
+  if '://' not in url or url.startswith('file://'):
+    # A FIFO would block the read for ever; a folder is no tarball.
+    local = url[len('file://'):] if '://' in url else url
+    check_file_flag('data_url', urllib.request.url2pathname(local))
+    url = 'file://' + os.path.abspath(local)
   handle, partial = tempfile.mkstemp(prefix=name + '.', suffix='.part',
                                      dir=folder)
   digest = hashlib.md5()
@@ -225,6 +283,7 @@ def download_and_extract(dest_dir, url, md5, folder):
     DataError: the download failed or does not match `md5`, the archive is
       unsafe, or it holds no `folder`.
   """
+  check_folder_flag('data_dir', dest_dir)
   target = os.path.join(dest_dir, folder)
   if os.path.exists(target):
     return

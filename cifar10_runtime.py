@@ -26,60 +26,127 @@ import contextlib
 from datetime import datetime
 import fcntl
 import os
+import re
 import signal
 import socket
 import sys
 import threading
 import time
 
+from absl import flags as absl_flags
 import numpy as np
 import tensorflow as tf
 
+from cifar10_prepare import check_folder_flag
+from cifar10_prepare import one_line
 from cifar10_prepare import UserError
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
-# Flags of every trainer.
-tf.compat.v1.flags.DEFINE_string(
-    'train_dir', '/tmp/cifar10_train',
-    'Folder for the checkpoints and TensorBoard event files of training.')
-tf.compat.v1.flags.DEFINE_integer(
-    'max_steps', 1000000, 'Global step at which training stops.',
-    lower_bound=0)
-tf.compat.v1.flags.DEFINE_boolean(
-    'fresh_start', False,
-    'Delete everything in --train_dir and train from step 0. Without it, '
-    'training resumes from the newest checkpoint there.')
-tf.compat.v1.flags.DEFINE_boolean(
-    'log_device_placement', False,
-    'Print the device that each operation is placed on.')
-tf.compat.v1.flags.DEFINE_integer(
-    'log_frequency', 10, 'Print the step line every this many steps.',
-    lower_bound=1)
-tf.compat.v1.flags.DEFINE_integer(
-    'save_checkpoint_secs', 600,
-    'Seconds between checkpoints of cifar10_train.py; one is also written at '
-    'the last step.', lower_bound=1)
-tf.compat.v1.flags.DEFINE_integer(
-    'save_checkpoint_steps', 1000,
-    'Steps between checkpoints of the multi-tower and distributed trainers; '
-    'one is also written at the last step.', lower_bound=1)
-tf.compat.v1.flags.DEFINE_integer(
-    'save_summaries_steps', 100,
-    'Steps between TensorBoard summaries.', lower_bound=1)
 
-# Flags of the commands that read a trained model (evaluate, predict, export).
-tf.compat.v1.flags.DEFINE_string(
-    'checkpoint_dir', '/tmp/cifar10_train',
-    'The --train_dir of the training to read; its newest checkpoint is used.')
+def define_trainer_flags():
+  """Defines the flags every trainer shares.
 
-# Present in --train_dir while a trainer uses it; it names that trainer.
+  The trainers call it when they are imported; the commands that only read
+  a trained model do not, so these flags are not theirs. Calling it again
+  does nothing.
+  """
+  if 'train_dir' in FLAGS:
+    return
+  tf.compat.v1.flags.DEFINE_string(
+      'train_dir', '/tmp/cifar10_train',
+      'Folder for the checkpoints and TensorBoard event files of training.')
+  tf.compat.v1.flags.DEFINE_integer(
+      'max_steps', 1000000, 'Global step at which training stops.',
+      lower_bound=0)
+  tf.compat.v1.flags.DEFINE_boolean(
+      'fresh_start', False,
+      'Delete everything in --train_dir and train from step 0. Without it, '
+      'training resumes from the newest checkpoint there.')
+  tf.compat.v1.flags.DEFINE_boolean(
+      'fall_back_checkpoint', False,
+      'When the newest checkpoint in --train_dir cannot be read, or does not '
+      'fit the model, unlist it and resume from the newest one that can.')
+  tf.compat.v1.flags.DEFINE_boolean(
+      'log_device_placement', False,
+      'Print the device that each operation is placed on.')
+  tf.compat.v1.flags.DEFINE_integer(
+      'log_frequency', 10, 'Print the step line every this many steps.',
+      lower_bound=1)
+  tf.compat.v1.flags.DEFINE_integer(
+      'save_checkpoint_secs', 600,
+      'Seconds between checkpoints: how cifar10_train.py saves unless '
+      '--save_checkpoint_steps is given; the other trainers save by time '
+      'only when this is given. One is also written at the last step.',
+      lower_bound=1)
+  tf.compat.v1.flags.DEFINE_integer(
+      'save_checkpoint_steps', 1000,
+      'Steps between checkpoints: how the multi-tower and distributed '
+      'trainers save unless --save_checkpoint_secs is given; '
+      'cifar10_train.py saves by steps only when this is given.',
+      lower_bound=1)
+  tf.compat.v1.flags.DEFINE_integer(
+      'save_summaries_steps', 100,
+      'Steps between TensorBoard summaries.', lower_bound=1)
+
+
+def define_reader_flags():
+  """Defines the flags of the commands that read a trained model (evaluate,
+  predict, export). Calling it again does nothing."""
+  if 'checkpoint_dir' in FLAGS:
+    return
+  tf.compat.v1.flags.DEFINE_string(
+      'checkpoint_dir', '/tmp/cifar10_train',
+      'The --train_dir of the training to read; its newest checkpoint is '
+      'used.')
+  tf.compat.v1.flags.DEFINE_string(
+      'checkpoint_path', None,
+      'One checkpoint to read instead of the newest in --checkpoint_dir: its '
+      'path without the .index or .data suffix, such as '
+      '/tmp/cifar10_train/model.ckpt-1000.')
+
+
+def checkpoint_schedule(secs_flag, steps_flag, by_default):
+  """When a trainer writes checkpoints: every so many seconds or steps.
+
+  Each trainer has its own default, as in the tutorial: cifar10_train.py
+  saves by time, the others by steps. The other flag, given on the command
+  line, replaces it.
+
+  Args:
+    secs_flag: The --save_checkpoint_secs flag (its .value and .present).
+    steps_flag: The --save_checkpoint_steps flag.
+    by_default: 'secs' or 'steps'.
+
+  Returns:
+    {'save_secs': n} or {'save_steps': n}, for `CheckpointSaverHook`.
+
+  Raises:
+    UserError: both flags were given.
+  """
+  if secs_flag.present and steps_flag.present:
+    raise UserError('--save_checkpoint_secs=%d and --save_checkpoint_steps=%d'
+                    ' were both given: give one of them'
+                    % (secs_flag.value, steps_flag.value))
+  if secs_flag.present or (by_default == 'secs' and not steps_flag.present):
+    return {'save_secs': secs_flag.value}
+  return {'save_steps': steps_flag.value}
+
+
+# Present in --train_dir while a trainer uses it, and in --eval_dir while an
+# evaluator does; each names the process that holds it.
 LOCK_FILE = 'trainer.lock'
+EVAL_LOCK_FILE = 'evaluator.lock'
 
 
 class TrainingError(UserError):
   """Training stopped early; the message says why, which checkpoint is kept,
   and what to do next."""
+
+
+class CheckpointError(UserError):
+  """A checkpoint cannot be read, or does not fit the model; the message
+  names it and the choices."""
 
 
 class Interrupted(Exception):
@@ -258,14 +325,19 @@ class StopHook(tf.compat.v1.train.SessionRunHook):
 
 # The train_dir.
 
-def lock_train_dir(train_dir):
-  """Takes the trainers' lock on `train_dir` for as long as this process runs.
+def lock_train_dir(train_dir, lock_file=LOCK_FILE, flag='train_dir',
+                   role='trainer'):
+  """Takes a folder's lock for as long as this process runs.
 
-  The lock is a `flock` on LOCK_FILE: the system releases it when the
-  process ends, however it ends, so a killed trainer leaves no stale lock.
+  The lock is a `flock` on `lock_file`: the system releases it when the
+  process ends, however it ends, so a killed process leaves no stale lock.
 
   Args:
     train_dir: An existing local folder.
+    lock_file: The lock's file name: LOCK_FILE for trainers, EVAL_LOCK_FILE
+      for evaluators.
+    flag: The flag that named the folder, for the message.
+    role: What holds such a lock, for the message.
 
   Returns:
     The open lock file. Closing it releases the lock.
@@ -273,16 +345,16 @@ def lock_train_dir(train_dir):
   Raises:
     UserError: another live process holds the lock.
   """
-  lock = open(os.path.join(train_dir, LOCK_FILE), 'a+')
+  lock = open(os.path.join(train_dir, lock_file), 'a+')
   try:
     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
   except OSError:
     lock.seek(0)
     holder = lock.read().strip() or 'another process'
     lock.close()
-    raise UserError('--train_dir=%s is in use by another trainer (%s): wait '
-                    'for it to finish, stop it, or choose another --train_dir'
-                    % (train_dir, holder))
+    raise UserError('--%s=%s is in use by another %s (%s): wait for it to '
+                    'finish, stop it, or choose another --%s'
+                    % (flag, train_dir, role, holder, flag))
   lock.seek(0)
   lock.truncate()
   lock.write('pid %d on %s\n' % (os.getpid(), socket.gethostname()))
@@ -290,8 +362,21 @@ def lock_train_dir(train_dir):
   return lock
 
 
+@contextlib.contextmanager
+def folder_lock(folder, flag, role, lock_file):
+  """`lock_train_dir` for the life of a `with` block; remote folders are not
+  locked."""
+  lock = (None if '://' in folder else
+          lock_train_dir(folder, lock_file, flag, role))
+  try:
+    yield
+  finally:
+    if lock:
+      lock.close()
+
+
 def prepare_train_dir(train_dir, fresh_start=False):
-  """Locks `train_dir`, tidies it, and finds the step to resume from.
+  """Locks `train_dir` and tidies it.
 
   Save folders left by a trainer killed mid-save (`*_temp`) are removed:
   with the lock held, no save can be under way. With `fresh_start`,
@@ -302,8 +387,7 @@ def prepare_train_dir(train_dir, fresh_start=False):
     fresh_start: Whether to empty the folder first.
 
   Returns:
-    (lock, step): the open lock file (None for a remote folder), and the
-    global step of the newest checkpoint (0 if there is none).
+    The open lock file (None for a remote folder).
 
   Raises:
     UserError: another trainer holds the lock.
@@ -324,12 +408,239 @@ def prepare_train_dir(train_dir, fresh_start=False):
         tf.io.gfile.rmtree(path)
       else:
         tf.io.gfile.remove(path)
-  newest = tf.train.latest_checkpoint(train_dir)
-  if newest is None:
-    return lock, 0
-  step = checkpoint_step(newest)
-  print('Resuming from %s at step %d.' % (newest, step))
-  return lock, step
+  return lock
+
+
+def restore_map(checkpoint_names, variables):
+  """Which checkpoint entry restores each variable.
+
+  Entries have the variable's own name, except in checkpoints written by
+  the multi-tower trainer before loss averages had tower-free names: there
+  `cross_entropy/avg` was `tower_N/cross_entropy/avg`, and the last tower's
+  (the one TensorBoard showed) is taken.
+
+  Args:
+    checkpoint_names: The names a checkpoint holds.
+    variables: The variables to restore.
+
+  Returns:
+    Dict {name in the checkpoint: variable}.
+  """
+  mapping = {}
+  for var in variables:
+    name = var.op.name
+    if name not in checkpoint_names:
+      towers = [n for n in checkpoint_names
+                if re.fullmatch(r'tower_\d+/' + re.escape(name), n)]
+      if towers:
+        name = max(towers, key=lambda n: int(n.split('/')[0][6:]))
+    mapping[name] = var
+  return mapping
+
+
+def checkpoint_problem(path, var_map):
+  """What keeps the checkpoint at `path` from restoring `var_map`.
+
+  Reads every tensor that would be restored, so a truncated file shows here
+  rather than halfway through a restore.
+
+  Args:
+    path: The checkpoint's path (without .index).
+    var_map: {name in the checkpoint: variable}, as from `restore_map`.
+
+  Returns:
+    None if it restores; otherwise what is wrong, in words.
+  """
+  try:
+    reader = tf.train.load_checkpoint(path)
+    shapes = reader.get_variable_to_shape_map()
+    dtypes = reader.get_variable_to_dtype_map()
+  except Exception as e:  # pylint: disable=broad-except
+    # Damaged files fail in many ways (OpError, RuntimeError, IndexError).
+    return 'it cannot be read (%s)' % one_line(e)
+  for name, var in sorted(var_map.items()):
+    if name not in shapes:
+      return 'it holds no %s, so it is not a checkpoint of this model' % name
+    if shapes[name] != var.shape.as_list():
+      return ('it holds %s of shape %s where the model has %s: it was '
+              'written by a model of other shapes' % (
+                  name, shapes[name], var.shape.as_list()))
+    if dtypes[name] != var.dtype.base_dtype:
+      return ('it holds %s in %s where the model has %s: give --use_fp16 '
+              'the value the training had' % (
+                  name, dtypes[name].name, var.dtype.base_dtype.name))
+  try:
+    for name in var_map:
+      reader.get_tensor(name)
+  except Exception as e:  # pylint: disable=broad-except
+    return 'its data cannot be read (%s)' % one_line(e)
+  return None
+
+
+def checkpoint_to_read(checkpoint_dir, checkpoint_path=None):
+  """The checkpoint a command that reads a trained model should use.
+
+  Args:
+    checkpoint_dir: A train_dir; its newest listed checkpoint is used...
+    checkpoint_path: ...unless this names one (a path without suffix).
+
+  Returns:
+    The checkpoint's path prefix.
+
+  Raises:
+    UserError: there is no such checkpoint.
+  """
+  if checkpoint_path:
+    if not tf.io.gfile.exists(checkpoint_path + '.index'):
+      raise UserError(
+          'no checkpoint at --checkpoint_path=%s (%s.index does not exist): '
+          'give the path of a checkpoint without its .index or .data suffix, '
+          'such as %s' % (checkpoint_path, checkpoint_path,
+                          os.path.join(checkpoint_dir, 'model.ckpt-1000')))
+    return checkpoint_path
+  newest = tf.train.latest_checkpoint(checkpoint_dir)
+  if not newest:
+    raise UserError(
+        'no checkpoint in --checkpoint_dir=%s: train a model first '
+        '(cifar10-train --train_dir=%s), or point --checkpoint_dir at a '
+        'train_dir or --checkpoint_path at a checkpoint'
+        % (checkpoint_dir, checkpoint_dir))
+  return newest
+
+
+def check_reader_flags():
+  """Refuses a --checkpoint_dir or --checkpoint_path that cannot be read,
+  before a command that reads a trained model does any work."""
+  check_folder_flag('checkpoint_dir', FLAGS.checkpoint_dir)
+  if FLAGS.checkpoint_path:
+    checkpoint_to_read(FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
+
+
+def restore_checked(sess, checkpoint_path, var_map):
+  """Restores a checkpoint for a command that reads a trained model.
+
+  The checkpoint is checked first, so that one of another model, or a
+  damaged one, is refused with a line that says what is wrong with it.
+
+  Args:
+    sess: The session to restore into.
+    checkpoint_path: The checkpoint.
+    var_map: {name in the checkpoint: variable}; for the moving averages,
+      `ExponentialMovingAverage.variables_to_restore()`.
+
+  Returns:
+    The checkpoint's global step.
+
+  Raises:
+    CheckpointError: the checkpoint cannot be read or does not fit.
+  """
+  problem = checkpoint_problem(checkpoint_path, var_map)
+  if problem:
+    raise CheckpointError(
+        'cannot use %s: %s. Point --checkpoint_dir at a train_dir of this '
+        'model (or --checkpoint_path at one of its checkpoints), or go back '
+        'to the cifar10.py that trained it' % (checkpoint_path, problem))
+  tf.compat.v1.train.Saver(var_map).restore(sess, checkpoint_path)
+  try:
+    return checkpoint_step(checkpoint_path)
+  except tf.errors.NotFoundError:  # Written without a global step.
+    return 0
+
+
+def _listed_checkpoints(train_dir):
+  """Checkpoints to consider for resuming, newest first.
+
+  Raises:
+    CheckpointError: the state file exists but cannot be parsed.
+  """
+  state = tf.train.get_checkpoint_state(train_dir)
+  if state is not None:
+    return list(reversed(state.all_model_checkpoint_paths or
+                         [state.model_checkpoint_path]))
+  state_file = os.path.join(train_dir, 'checkpoint')
+  if tf.io.gfile.exists(state_file):
+    raise CheckpointError(
+        'cannot resume: %s, the list of checkpoints, cannot be parsed. '
+        'Choose one: --fall_back_checkpoint to resume from the newest '
+        'checkpoint there that reads; point --train_dir at another folder; '
+        'or --fresh_start to delete everything in %s and start over. Nothing '
+        'was changed' % (state_file, train_dir))
+  return []
+
+
+def _all_checkpoints(train_dir):
+  """Every checkpoint whose index file is in `train_dir`, newest first."""
+  found = []
+  for name in tf.io.gfile.listdir(train_dir):
+    match = re.fullmatch(r'(model\.ckpt-(\d+))\.index', name)
+    if match:
+      found.append((int(match.group(2)),
+                    os.path.join(train_dir, match.group(1))))
+  return [path for _, path in sorted(found, reverse=True)]
+
+
+def resume_checkpoint(train_dir, variables, fall_back=False):
+  """Finds the checkpoint to resume from, and checks that it restores.
+
+  Never starts over unasked: a `checkpoint` file that cannot be parsed, a
+  listed checkpoint whose files are missing or damaged, or one written by a
+  model of other shapes, is an error that names it and the choices. With
+  `fall_back`, the newest checkpoint that restores is used instead, and the
+  newer ones are unlisted (their files stay).
+
+  Args:
+    train_dir: The training folder.
+    variables: The variables a resumed run restores.
+    fall_back: Whether to fall back past checkpoints that do not restore.
+
+  Returns:
+    (path, var_map): the checkpoint and {name in it: variable}; (None, None)
+    when there is none.
+
+  Raises:
+    CheckpointError: the newest checkpoint does not restore (without
+      `fall_back`), or none does (with it).
+  """
+  try:
+    candidates = _listed_checkpoints(train_dir)
+  except CheckpointError:
+    if not fall_back:
+      raise
+    candidates = _all_checkpoints(train_dir)
+  problems = []
+  for path in candidates:
+    try:
+      names = set(tf.train.load_checkpoint(path).get_variable_to_shape_map())
+    except Exception:  # pylint: disable=broad-except
+      names = set()  # checkpoint_problem says why.
+    var_map = restore_map(names, variables)
+    problem = (checkpoint_problem(path, var_map) if tf.io.gfile.exists(
+        path + '.index') else 'its files are missing')
+    if problem is None:
+      break
+    problems.append((path, problem))
+    if not fall_back:
+      raise CheckpointError(
+          'cannot resume from %s: %s. Choose one: --fall_back_checkpoint to '
+          'resume from the newest earlier checkpoint that reads; point '
+          '--train_dir at another folder; or --fresh_start to delete '
+          'everything in %s and start over. Nothing was changed'
+          % (path, problem, train_dir))
+  else:
+    if problems:
+      raise CheckpointError(
+          'no checkpoint in %s restores (the newest, %s: %s): point '
+          '--train_dir at another folder, or --fresh_start to delete '
+          'everything there and start over' % ((train_dir,) + problems[0]))
+    return None, None
+  for bad, problem in problems:
+    print('Skipping %s: %s.' % (bad, problem))
+  if problems:
+    kept = [p for p in reversed(candidates) if p not in dict(problems)]
+    tf.compat.v1.train.update_checkpoint_state(
+        train_dir, path, all_model_checkpoint_paths=kept)
+  print('Resuming from %s at step %d.' % (path, checkpoint_step(path)))
+  return path, var_map
 
 
 def failure_error(error, stop_hook, train_dir):
@@ -425,6 +736,25 @@ def _signals_stop_training():
     os.close(read_fd)
 
 
+def parse_flags(argv):
+  """Parses the command line; a bad flag ends the program in one line.
+
+  Pass it to `app.run(main, flags_parser=parse_flags)`: absl would print
+  the error and a second line about --help.
+
+  Args:
+    argv: The command line, program name first.
+
+  Returns:
+    The arguments left once the flags are parsed.
+  """
+  try:
+    return FLAGS(argv)
+  except absl_flags.Error as e:
+    sys.exit('%s: error: %s (--helpfull lists every flag)'
+             % (os.path.basename(argv[0]), e))
+
+
 @contextlib.contextmanager
 def clean_exit():
   """Runs a script's work so that what goes wrong ends in one line.
@@ -470,24 +800,40 @@ class TrainingRun(object):
             mon_sess.run(train_op)
   """
 
-  def __init__(self, train_dir, max_steps, fresh_start=False):
+  def __init__(self, train_dir, max_steps, fresh_start=False,
+               fall_back=False):
     self.train_dir = train_dir
     self.max_steps = max_steps
     self.fresh_start = fresh_start
+    self.fall_back = fall_back
     self.start_step = 0
+    self._resume_from = None
+    self._var_map = None
     self.saver = None
     self.stop_hook = None
     self._lock = None
     self._failure = None
 
   def __enter__(self):
-    self._lock, self.start_step = prepare_train_dir(self.train_dir,
-                                                    self.fresh_start)
+    self._lock = prepare_train_dir(self.train_dir, self.fresh_start)
+    try:
+      self._resume_from, self._var_map = resume_checkpoint(
+          self.train_dir, tf.compat.v1.global_variables(), self.fall_back)
+    except BaseException:
+      self._release()
+      raise
+    if self._resume_from:
+      self.start_step = checkpoint_step(self._resume_from)
     # The monitored session's saver, made here so that a failed step can
-    # still be saved with it.
+    # still be saved with it. Relative paths: a train_dir copied elsewhere
+    # resumes there.
     self.saver = tf.compat.v1.train.Saver(
         sharded=True, max_to_keep=5, keep_checkpoint_every_n_hours=10000.0,
         save_relative_paths=True)
+    state = tf.train.get_checkpoint_state(self.train_dir)
+    if self._resume_from and state:
+      # Keeps rotating the checkpoints of earlier runs (five are kept).
+      self.saver.recover_last_checkpoints(state.all_model_checkpoint_paths)
     self.stop_hook = StopHook(self.saver,
                               tf.compat.v1.train.get_global_step(),
                               self.train_dir)
@@ -502,6 +848,22 @@ class TrainingRun(object):
           'do. Raise --max_steps to train further.'
           % (self.train_dir, self.start_step, self.max_steps))
     return True
+
+  def scaffold(self, summary_op=None):
+    """The monitored session's Scaffold: this run's saver and restore.
+
+    The session initializes every variable, then `init_fn` restores the
+    checkpoint that `resume_checkpoint` chose and checked, so pass no
+    `checkpoint_dir` to the session (it would restore by itself, by name).
+    """
+    restorer = (tf.compat.v1.train.Saver(self._var_map)
+                if self._resume_from else None)
+
+    def restore(unused_scaffold, session):
+      if restorer:
+        restorer.restore(session, self._resume_from)
+    return tf.compat.v1.train.Scaffold(saver=self.saver, init_fn=restore,
+                                       summary_op=summary_op)
 
   def nan_loss_hook(self, step_after_op, loss):
     """A NanLossHook for this run's train_dir."""
@@ -522,10 +884,14 @@ class TrainingRun(object):
       self._failure = failure_error(e, self.stop_hook, self.train_dir)
       raise self._failure from None
 
-  def __exit__(self, error_type, error, unused_traceback):
+  def _release(self):
     _current['stop_hook'] = None
     if self._lock is not None:
       self._lock.close()
+      self._lock = None
+
+  def __exit__(self, error_type, error, unused_traceback):
+    self._release()
     signum = self.stop_hook.signum if self.stop_hook else None
     if error_type is not None and issubclass(error_type, tf.errors.OpError):
       # Closing the session re-raises a queue thread's error: report the
@@ -580,6 +946,63 @@ def new_checkpoints(checkpoint_dir, evaluated_steps, vanished):
     if step not in evaluated_steps:
       found.append((step, path))
   return sorted(found)
+
+
+def read_scalars(event_dir, tag):
+  """[(step, value)] of a scalar summary in the event files of a folder."""
+  found = []
+  if not tf.io.gfile.isdir(event_dir):
+    return found
+  for name in sorted(tf.io.gfile.listdir(event_dir)):
+    if 'tfevents' not in name:
+      continue
+    events = tf.compat.v1.train.summary_iterator(
+        os.path.join(event_dir, name))
+    try:
+      for event in events:
+        for value in event.summary.value:
+          if value.tag == tag:
+            found.append((event.step, value.simple_value))
+    except tf.errors.DataLossError:
+      pass  # The last record is still being written (or was cut short).
+  return found
+
+
+def poll_checkpoints(checkpoint_dir, interval_secs, evaluate, done_steps):
+  """Evaluates each new checkpoint of `checkpoint_dir` once, for ever.
+
+  Says plainly when it is waiting. A checkpoint that vanished before it
+  could be read (training keeps five) or that `evaluate` refuses with a
+  CheckpointError is reported, skipped, and polling goes on.
+
+  Args:
+    checkpoint_dir: The training folder.
+    interval_secs: Seconds between looks.
+    evaluate: Called with each checkpoint's path.
+    done_steps: Global steps not to evaluate (already done); updated.
+  """
+  vanished = set()
+  waiting = False
+  while True:
+    pending = new_checkpoints(checkpoint_dir, done_steps, vanished)
+    if not pending and not waiting:
+      print('%s: waiting for a new checkpoint in %s (looking every %d s)'
+            % (datetime.now(), checkpoint_dir, interval_secs))
+      sys.stdout.flush()
+    waiting = not pending
+    for step, path in pending:
+      try:
+        evaluate(path)
+      except CheckpointError as e:
+        if tf.io.gfile.exists(path + '.index'):
+          print('%s; skipping it.' % e)
+          sys.stdout.flush()
+        else:
+          report_vanished(path, vanished)
+      except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
+        report_vanished(path, vanished)
+      done_steps.add(step)
+    time.sleep(interval_secs)
 
 
 def report_vanished(path, vanished):

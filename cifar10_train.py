@@ -33,6 +33,7 @@ import cifar10
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
+cifar10_runtime.define_trainer_flags()
 
 
 def train():
@@ -50,18 +51,21 @@ def train():
     train_op = cifar10.train(loss, global_step)
 
     with cifar10_runtime.TrainingRun(FLAGS.train_dir, FLAGS.max_steps,
-                                     FLAGS.fresh_start) as run:
+                                     FLAGS.fresh_start,
+                                     FLAGS.fall_back_checkpoint) as run:
       if run.finished():
         return
       step_after = cifar10_runtime.step_after(train_op)
-      scaffold = tf.compat.v1.train.Scaffold(saver=run.saver)
+      scaffold = run.scaffold()
       hooks = [
           tf.compat.v1.train.StopAtStepHook(last_step=FLAGS.max_steps),
           # Ahead of the saver: the weights of a NaN step are never saved.
           run.nan_loss_hook(step_after, loss),
           tf.compat.v1.train.CheckpointSaverHook(
-              FLAGS.train_dir, save_secs=FLAGS.save_checkpoint_secs,
-              scaffold=scaffold),
+              FLAGS.train_dir, scaffold=scaffold,
+              **cifar10_runtime.checkpoint_schedule(
+                  FLAGS['save_checkpoint_secs'],
+                  FLAGS['save_checkpoint_steps'], 'secs')),
           cifar10_runtime.LoggerHook(step_after, loss, FLAGS.batch_size,
                                      FLAGS.log_frequency),
           run.stop_hook,
@@ -70,8 +74,8 @@ def train():
           allow_soft_placement=True,
           log_device_placement=FLAGS.log_device_placement)
       with tf.compat.v1.train.MonitoredTrainingSession(
-          checkpoint_dir=FLAGS.train_dir,  # Restores the newest checkpoint.
-          scaffold=scaffold,
+          scaffold=scaffold,  # Restores what the run chose to resume from.
+          summary_dir=FLAGS.train_dir,
           hooks=hooks,
           save_checkpoint_secs=None,  # The saver hook above does it.
           save_summaries_steps=FLAGS.save_summaries_steps,
@@ -92,7 +96,7 @@ def main(argv=None):
 
 def run():
   """Console entry point `cifar10-train`."""
-  app.run(main)
+  app.run(main, flags_parser=cifar10_runtime.parse_flags)
 
 
 if __name__ == '__main__':

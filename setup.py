@@ -9,7 +9,8 @@ setup(
     version='1.0.0',
     description=('The classic TensorFlow CIFAR-10 tutorial (input queues, '
                  'model, single- and multi-tower training, evaluation) in '
-                 'tf.compat.v1 graph mode.'),
+                 'tf.compat.v1 graph mode, with commands to classify image '
+                 'files and export the model.'),
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     license='Apache-2.0',
@@ -23,6 +24,8 @@ setup(
         'cifar10_multi_gpu_train',
         'cifar10_distributed_train',
         'cifar10_eval',
+        'cifar10_predict',
+        'cifar10_export',
     ],
     install_requires=[
         'tensorflow>=2.16,<3',
@@ -32,7 +35,7 @@ setup(
         'absl-py',
     ],
     extras_require={
-        'test': ['pytest>=7', 'hypothesis', 'matplotlib'],
+        'test': ['pytest>=7', 'hypothesis', 'matplotlib', 'pillow'],
         'plot': ['matplotlib'],
     },
     entry_points={
@@ -41,6 +44,8 @@ setup(
             'cifar10-eval=cifar10_eval:run',
             'cifar10-multi-gpu-train=cifar10_multi_gpu_train:run',
             'cifar10-distributed-train=cifar10_distributed_train:run',
+            'cifar10-predict=cifar10_predict:run',
+            'cifar10-export=cifar10_export:run',
         ],
     },
 )

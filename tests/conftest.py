@@ -2,6 +2,7 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Shared fixtures: parsed flags, CIFAR-format files, script runners."""
 
+import json
 import os
 import re
 import subprocess
@@ -25,9 +26,12 @@ import tensorflow as tf
 import cifar10
 import cifar10_distributed_train
 import cifar10_eval
+import cifar10_export
 import cifar10_input
 import cifar10_multi_gpu_train
+import cifar10_predict
 import cifar10_runtime
+from cifar10_runtime import read_scalars  # Shared with the tests.
 import cifar10_train
 
 tf.compat.v1.disable_eager_execution()
@@ -101,20 +105,6 @@ def run_script(script, *args, timeout=300, check=True):
   return proc
 
 
-def read_scalars(event_dir, tag):
-  """Returns [(step, value)] of a scalar tag in the event files of a folder."""
-  found = []
-  for name in sorted(os.listdir(event_dir)):
-    if 'tfevents' not in name:
-      continue
-    for event in tf.compat.v1.train.summary_iterator(
-        os.path.join(event_dir, name)):
-      for value in event.summary.value:
-        if value.tag == tag:
-          found.append((event.step, value.simple_value))
-  return found
-
-
 def records_labels(path):
   """The label byte of each record of a CIFAR-10 binary file."""
   data = np.fromfile(path, dtype=np.uint8)
@@ -143,3 +133,93 @@ def write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
       global_step.load(step, sess)
       tf.compat.v1.train.Saver().save(
           sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)
+
+
+def write_random_checkpoint(train_dir, step=1):
+  """A checkpoint of a freshly initialized model whose moving averages are
+  random weights too: its predictions depend on the pixels."""
+  with tf.Graph().as_default():
+    tf.compat.v1.set_random_seed(step)
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    averages = tf.compat.v1.train.ExponentialMovingAverage(
+        cifar10.MOVING_AVERAGE_DECAY, global_step)
+    averages.apply(tf.compat.v1.trainable_variables())
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      global_step.load(step, sess)
+      return tf.compat.v1.train.Saver().save(
+          sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)
+
+
+def write_checkpoint_of_other_width(train_dir, local3_units):
+  """A checkpoint, moving averages included, of the model with another
+  number of units in local3 (and so another input width in local4)."""
+  with tf.Graph().as_default():
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    shapes = {v.op.name: v.shape.as_list()
+              for v in tf.compat.v1.trainable_variables()}
+  shapes['local3/weights'][1] = local3_units
+  shapes['local3/biases'] = [local3_units]
+  shapes['local4/weights'][0] = local3_units
+  with tf.Graph().as_default():
+    saved = {'global_step': tf.compat.v1.Variable(7, dtype=tf.int64)}
+    for name, shape in shapes.items():
+      for key in (name, name + '/ExponentialMovingAverage'):
+        saved[key] = tf.compat.v1.Variable(tf.zeros(shape))
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      return tf.compat.v1.train.Saver(saved).save(
+          sess, os.path.join(train_dir, 'model.ckpt'), global_step=7)
+
+
+def read_records(path, count):
+  """The first `count` records of a CIFAR-10 binary file.
+
+  Returns:
+    labels: uint8 array [count].
+    images: uint8 array [count, 32, 32, 3].
+  """
+  records = np.fromfile(path, dtype=np.uint8).reshape(
+      -1, cifar10_input.RECORD_BYTES)[:count]
+  images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+  return records[:, 0], np.ascontiguousarray(images)
+
+
+def encode_png(image):
+  """PNG bytes of a uint8 array [height, width, channels]."""
+  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+    return sess.run(tf.io.encode_png(image))
+
+
+# The first records of the --fake_data test file as image files, and what
+# cifar10-predict makes of them with the `trained` checkpoint.
+NUM_RECORD_PNGS = 100
+
+
+@pytest.fixture(scope='session')
+def record_pngs(fake_data_root, tmp_path_factory):
+  """(paths, labels, images) of NUM_RECORD_PNGS test records saved as PNG."""
+  labels, images = read_records(
+      os.path.join(fake_data_root, cifar10.FAKE_DATA_DIRNAME,
+                   'test_batch.bin'), NUM_RECORD_PNGS)
+  folder = tmp_path_factory.mktemp('pngs')
+  paths = []
+  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+    pixels = tf.compat.v1.placeholder(tf.uint8, [32, 32, 3])
+    png = tf.io.encode_png(pixels)
+    for i, image in enumerate(images):
+      paths.append(str(folder / ('%03d.png' % i)))
+      with open(paths[-1], 'wb') as f:
+        f.write(sess.run(png, {pixels: image}))
+  return paths, labels, images
+
+
+@pytest.fixture(scope='session')
+def predicted(trained, record_pngs, tmp_path_factory):
+  """cifar10-predict --json on the record PNGs: one parsed object a file."""
+  proc = run_script('cifar10_predict.py', '--json', '--top_k=10',
+                    '--checkpoint_dir=' + trained[0],
+                    '--data_dir=%s' % tmp_path_factory.mktemp('no_data'),
+                    *record_pngs[0])
+  return [json.loads(line) for line in proc.stdout.splitlines()]

@@ -15,7 +15,8 @@ import pytest
 import tensorflow as tf
 
 from conftest import QUICK, ROOT, run_script
-from conftest import LOG_LINE, PRECISION_LINE, write_constant_checkpoint
+from conftest import (LOG_LINE, PRECISION_LINE, write_checkpoint_of_other_width,
+                      write_constant_checkpoint)
 
 pytestmark = pytest.mark.slow
 
@@ -300,3 +301,46 @@ def test_polling_eval_skips_a_rotated_checkpoint_and_goes_on(
   assert len(re.findall(r'model\.ckpt-200 was removed before it could be '
                         r'evaluated; skipping it', out)) == 1
   assert 'Traceback' not in out
+
+
+def test_evaluator_refuses_misfit_weights_skips_them_and_restarts_cleanly(
+    fake_data_root, tmp_path, trainers):
+  train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
+  os.makedirs(train_dir)
+  # As after an edit of inference(): local3 of 100 units, not 384.
+  write_checkpoint_of_other_width(train_dir, local3_units=100)
+  args = ('--fake_data', '--data_dir=' + fake_data_root,
+          '--checkpoint_dir=' + train_dir, '--eval_dir=' + eval_dir,
+          '--num_examples=200')
+  proc = run_script('cifar10_eval.py', '--run_once', *args, check=False)
+  assert proc.returncode == 1
+  assert re.match(r'cifar10_eval.py: error: cannot evaluate .*model\.ckpt-7: '
+                  r'it holds local3/\S+ of shape \[\d+(, \d+)?\] where the '
+                  r'model has', proc.stderr.strip().splitlines()[-1])
+  assert not PRECISION_LINE.search(proc.stdout)
+  assert 'Traceback' not in proc.stderr
+
+  polling = ('--eval_interval_secs=1',) + args
+  evaluator = Trainer(tmp_path, 'eval', 'cifar10_eval.py', *polling)
+  trainers.append(evaluator)
+  evaluator.wait_for(r'cannot evaluate .*model\.ckpt-7: .*; skipping it\.')
+  write_constant_checkpoint(train_dir, 20, raw_class=0, shadow_class=1)
+  evaluator.wait_for(r'precision @ 1 = \d')
+  assert 'model.ckpt-20, step 20' in evaluator.output
+
+  second = run_script('cifar10_eval.py', *polling, check=False, timeout=120)
+  assert second.returncode == 1
+  assert re.search(r'error: --eval_dir=.* is in use by another evaluator',
+                   second.stderr)
+
+  evaluator.proc.send_signal(signal.SIGTERM)
+  assert evaluator.wait(timeout=30) == 128 + signal.SIGTERM
+  assert 'Stopped by SIGTERM.' in evaluator.output
+  assert 'Traceback' not in evaluator.output
+
+  # Restarted, it goes on after step 20 instead of evaluating it again.
+  again = Trainer(tmp_path, 'again', 'cifar10_eval.py', *polling)
+  trainers.append(again)
+  again.wait_for(r'waiting for a new checkpoint')
+  time.sleep(3)
+  assert not PRECISION_LINE.search(again.output)

@@ -2,6 +2,9 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """cifar10_multi_gpu_train.py: towers that share variables, one input queue."""
 
+import os
+import shutil
+
 from absl.testing import flagsaver
 import numpy as np
 import pytest
@@ -9,8 +12,8 @@ import tensorflow as tf
 
 import cifar10
 import cifar10_multi_gpu_train
-from conftest import QUICK, read_scalars, run_script
-from conftest import LOG_LINE, PRECISION_LINE
+from conftest import (LOG_LINE, PRECISION_LINE, QUICK, read_scalars,
+                      run_script)
 
 
 def _tower_grads(images_value, labels_value, num_towers, initial=None):
@@ -149,3 +152,71 @@ def test_two_towers_learn_resume_and_are_read_by_eval(fake_data_root,
   assert 'at step 200.' in proc.stdout
   assert [int(m[0]) for m in LOG_LINE.findall(proc.stdout)] == [200]
   assert tf.train.latest_checkpoint(train_dir).endswith('model.ckpt-220')
+
+
+def _checkpoint_values(path):
+  reader = tf.train.load_checkpoint(path)
+  return {name: reader.get_tensor(name)
+          for name in reader.get_variable_to_shape_map()}
+
+
+def _rename_to_the_old_tower_names(path):
+  """Rewrites a checkpoint as the multi-tower trainer used to write it:
+  loss averages under the last tower's name ('tower_1/cross_entropy/avg')."""
+  values = _checkpoint_values(path)
+  with tf.Graph().as_default():
+    saved = {}
+    for name, value in values.items():
+      old = 'tower_1/' + name if name.endswith('/avg') else name
+      saved[old] = tf.compat.v1.Variable(value, name=old.replace('/', '_'))
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      tf.compat.v1.train.Saver(saved).save(sess, path,
+                                           write_meta_graph=False)
+  return values
+
+
+@pytest.mark.slow
+def test_a_checkpoint_resumes_in_either_trainer_with_any_tower_count(
+    fake_data_root, tmp_path):
+  train_dir = str(tmp_path / 'train')
+  common = ('--fake_data', '--data_dir=' + fake_data_root, '--batch_size=32',
+            '--log_frequency=5') + QUICK
+  run_script('cifar10_train.py', *common, '--train_dir=' + train_dir,
+             '--max_steps=10')
+  # As written before loss averages had tower-free names.
+  saved = _rename_to_the_old_tower_names(tf.train.latest_checkpoint(train_dir))
+  assert any(name.startswith('tower_1/') for name in
+             _checkpoint_values(tf.train.latest_checkpoint(train_dir)))
+  runs = [('cifar10_multi_gpu_train.py', '--num_gpus=2', 20),
+          ('cifar10_multi_gpu_train.py', '--num_gpus=3', 30),
+          ('cifar10_multi_gpu_train.py', '--num_gpus=1', 40),
+          ('cifar10_train.py', '--log_frequency=5', 50)]
+  step = 10
+  for script, flag, max_steps in runs:
+    out = run_script(script, *common, flag, '--train_dir=' + train_dir,
+                     '--max_steps=%d' % max_steps).stdout
+    assert 'Resuming from %s at step %d.' % (
+        os.path.join(train_dir, 'model.ckpt-%d' % step), step) in out
+    assert int(LOG_LINE.findall(out)[0][0]) == step
+    # The run saved its starting point again as it began: every value, the
+    # moving averages included, is the one it resumed from.
+    resumed = _checkpoint_values(os.path.join(train_dir,
+                                              'model.ckpt-%d' % step))
+    assert set(resumed) == {n.replace('tower_1/', '') for n in saved}
+    for name, value in resumed.items():
+      np.testing.assert_array_equal(value, saved[name], err_msg=name)
+    saved = _checkpoint_values(tf.train.latest_checkpoint(train_dir))
+    assert not [n for n in saved if n.startswith('tower_')]
+    step = max_steps
+
+  # A copy of the folder, elsewhere, resumes from its own files.
+  copy = str(tmp_path / 'copied')
+  shutil.copytree(train_dir, copy)
+  shutil.rmtree(train_dir)
+  out = run_script('cifar10_train.py', *common, '--train_dir=' + copy,
+                   '--max_steps=55').stdout
+  assert 'Resuming from %s at step 50.' % os.path.join(
+      copy, 'model.ckpt-50') in out
+  assert tf.train.latest_checkpoint(copy) == os.path.join(copy,
+                                                          'model.ckpt-55')

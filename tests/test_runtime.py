@@ -12,6 +12,7 @@ import re
 import signal
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 import tensorflow as tf
@@ -64,10 +65,14 @@ def test_resume_finds_the_newest_checkpoint_and_tidies(tmp_path, capsys):
   train_dir = str(tmp_path)
   _save_checkpoints(train_dir, [5, 9])
   os.mkdir(os.path.join(train_dir, 'model.ckpt-12_temp'))  # A killed save.
-  lock, step = cifar10_runtime.prepare_train_dir(train_dir)
-  lock.close()
-  assert step == 9
+  cifar10_runtime.prepare_train_dir(train_dir).close()
   assert not os.path.exists(os.path.join(train_dir, 'model.ckpt-12_temp'))
+  with tf.Graph().as_default():
+    tf.compat.v1.train.get_or_create_global_step()
+    tf.compat.v1.get_variable('w', [2])
+    path, _ = cifar10_runtime.resume_checkpoint(
+        train_dir, tf.compat.v1.global_variables())
+  assert path.endswith('model.ckpt-9')
   out = capsys.readouterr().out
   assert re.search(r'Resuming from .*model\.ckpt-9 at step 9\.', out)
 
@@ -75,9 +80,7 @@ def test_resume_finds_the_newest_checkpoint_and_tidies(tmp_path, capsys):
 def test_fresh_start_deletes_all_but_the_lock(tmp_path):
   train_dir = str(tmp_path)
   _save_checkpoints(train_dir, [5])
-  lock, step = cifar10_runtime.prepare_train_dir(train_dir, fresh_start=True)
-  lock.close()
-  assert step == 0
+  cifar10_runtime.prepare_train_dir(train_dir, fresh_start=True).close()
   assert os.listdir(train_dir) == [cifar10_runtime.LOCK_FILE]
 
 
@@ -226,14 +229,14 @@ def _train(train_dir, max_steps, on_step=None):
       if run.finished():
         return
       step_after = cifar10_runtime.step_after(train_op)
-      scaffold = tf.compat.v1.train.Scaffold(saver=run.saver)
+      scaffold = run.scaffold()
       hooks = [tf.compat.v1.train.StopAtStepHook(last_step=max_steps),
                run.nan_loss_hook(step_after, loss),
                tf.compat.v1.train.CheckpointSaverHook(
                    train_dir, save_steps=1000, scaffold=scaffold),
                run.stop_hook]
       with tf.compat.v1.train.MonitoredTrainingSession(
-          checkpoint_dir=train_dir, scaffold=scaffold, hooks=hooks,
+          scaffold=scaffold, hooks=hooks,
           save_checkpoint_secs=None, save_summaries_steps=None,
           log_step_count_steps=None) as mon_sess:
         with run.saving_on_failure():
@@ -314,3 +317,130 @@ def test_watcher_thread_ends_with_the_context():
   with cifar10_runtime._signals_stop_training():  # pylint: disable=protected-access
     pass
   assert {t.name for t in threading.enumerate()} == before
+
+
+def _tiny_variables():
+  tf.compat.v1.train.get_or_create_global_step()
+  weight = tf.compat.v1.get_variable('w', [2])
+  return tf.compat.v1.global_variables(), weight
+
+
+def test_old_tower_named_loss_averages_map_to_the_tower_free_names():
+  with tf.Graph().as_default():
+    average = tf.compat.v1.get_variable('cross_entropy/avg', [])
+    weight = tf.compat.v1.get_variable('conv1/weights', [2])
+    names = {'tower_0/cross_entropy/avg', 'tower_1/cross_entropy/avg',
+             'tower_10/cross_entropy/avg', 'conv1/weights'}
+    mapping = cifar10_runtime.restore_map(names, [average, weight])
+  assert mapping == {'tower_10/cross_entropy/avg': average,
+                     'conv1/weights': weight}
+
+
+def _damage(path, kind):
+  if kind == 'index':
+    target = path + '.index'
+  else:
+    target = path + '.data-00000-of-00001'
+  with open(target, 'rb') as f:
+    data = f.read()
+  with open(target, 'wb') as f:
+    f.write(data[:len(data) // 2])
+
+
+@pytest.mark.parametrize('kind', ['index', 'data'])
+def test_truncated_checkpoint_is_named_and_nothing_changes(tmp_path, kind):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5, 10])
+  _damage(paths[1], kind)
+  before = sorted(os.listdir(train_dir))
+  with tf.Graph().as_default():
+    variables, _ = _tiny_variables()
+    with pytest.raises(cifar10_runtime.CheckpointError) as info:
+      cifar10_runtime.resume_checkpoint(train_dir, variables)
+  message = str(info.value)
+  assert message.startswith('cannot resume from %s: ' % paths[1])
+  assert 'cannot be read' in message
+  for choice in ('--fall_back_checkpoint', '--train_dir', '--fresh_start'):
+    assert choice in message
+  assert sorted(os.listdir(train_dir)) == before
+  assert list(tf.train.get_checkpoint_state(
+      train_dir).all_model_checkpoint_paths) == paths
+
+
+def test_fall_back_resumes_from_the_newest_checkpoint_that_reads(
+    tmp_path, capsys):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5, 10, 15])
+  _damage(paths[2], 'index')
+  with tf.Graph().as_default():
+    variables, _ = _tiny_variables()
+    path, _ = cifar10_runtime.resume_checkpoint(train_dir, variables,
+                                                fall_back=True)
+  assert path == paths[1]
+  assert _listed(train_dir) == [5, 10]
+  assert os.path.exists(paths[2] + '.index')  # Unlisted, not deleted.
+  assert 'Skipping %s: it cannot be read' % paths[2] in capsys.readouterr().out
+
+
+def test_garbage_checkpoint_list_is_refused_unless_told_to_fall_back(
+    tmp_path):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5, 10])
+  with open(os.path.join(train_dir, 'checkpoint'), 'w') as f:
+    f.write('garbage {{{')
+  with tf.Graph().as_default():
+    variables, _ = _tiny_variables()
+    with pytest.raises(cifar10_runtime.CheckpointError,
+                       match=r'checkpoint, the list of checkpoints, cannot be '
+                       r'parsed.*--fresh_start'):
+      cifar10_runtime.resume_checkpoint(train_dir, variables)
+    path, _ = cifar10_runtime.resume_checkpoint(train_dir, variables,
+                                                fall_back=True)
+  assert path == paths[1]
+
+
+def test_checkpoint_of_other_shapes_is_refused(tmp_path):
+  train_dir = str(tmp_path)
+  _save_checkpoints(train_dir, [5])  # 'w' has 2 values.
+  with tf.Graph().as_default():
+    tf.compat.v1.train.get_or_create_global_step()
+    tf.compat.v1.get_variable('w', [3])
+    with pytest.raises(cifar10_runtime.CheckpointError,
+                       match=r'it holds w of shape \[2\] where the model has '
+                       r'\[3\]: it was written by a model of other shapes'):
+      cifar10_runtime.resume_checkpoint(train_dir,
+                                        tf.compat.v1.global_variables())
+
+
+def test_listed_checkpoint_whose_files_are_gone_is_not_a_fresh_start(
+    tmp_path):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5])
+  for name in os.listdir(train_dir):
+    if name.startswith('model.ckpt-5'):
+      os.remove(os.path.join(train_dir, name))
+  with tf.Graph().as_default():
+    variables, _ = _tiny_variables()
+    with pytest.raises(cifar10_runtime.CheckpointError,
+                       match='cannot resume from %s: its files are missing'
+                       % re.escape(paths[0])):
+      cifar10_runtime.resume_checkpoint(train_dir, variables)
+
+
+# When checkpoints are written.
+
+def _flag(value, present):
+  return SimpleNamespace(value=value, present=present)
+
+
+def test_each_trainer_saves_by_its_own_unit_unless_the_other_is_given():
+  schedule = cifar10_runtime.checkpoint_schedule
+  secs, steps = _flag(600, False), _flag(1000, False)
+  assert schedule(secs, steps, 'secs') == {'save_secs': 600}
+  assert schedule(secs, steps, 'steps') == {'save_steps': 1000}
+  assert schedule(_flag(30, True), steps, 'steps') == {'save_secs': 30}
+  assert schedule(secs, _flag(50, True), 'secs') == {'save_steps': 50}
+  with pytest.raises(cifar10_prepare.UserError,
+                     match=r'--save_checkpoint_secs=30 and '
+                     r'--save_checkpoint_steps=50 were both given: give one'):
+    schedule(_flag(30, True), _flag(50, True), 'secs')

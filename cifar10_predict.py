@@ -1,0 +1,149 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""Classifies your own image files with the trained CIFAR-10 model.
+
+  cifar10-predict cat.jpg ship.png            # the 3 likeliest classes of each
+  cifar10-predict --top_k=1 --json photos/*   # one JSON object a line
+  cifar10-predict --checkpoint_path=/tmp/cifar10_train/model.ckpt-5000 cat.jpg
+
+Each file (PNG, JPEG, GIF or BMP, of any size; a GIF's first frame) is
+brought to the records' 32x32 by `cifar10_input.resize_to_record_size`, then
+treated exactly as cifar10_eval.py treats a test image: the central 24x24,
+standardized (`cifar10_input.preprocess_for_eval`), through the network with
+the moving averages of the weights. So a test image saved as a PNG gets the
+class that evaluation gives it. The probabilities are the softmax of the
+logits. The class names are those of batches.meta.txt in the data folder, or
+the standard ten when there is none; the data set itself is not needed.
+
+  machine                          first image  then
+  2 CPU cores, Xeon (AVX-512, AMX)  4 s          about 1,000 images/sec
+"""
+
+import cifar10_prepare
+
+cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
+import json
+import sys
+
+from absl import app
+import numpy as np
+import tensorflow as tf
+
+import cifar10
+import cifar10_input
+import cifar10_runtime
+
+FLAGS = tf.compat.v1.flags.FLAGS
+cifar10_runtime.define_reader_flags()
+
+tf.compat.v1.flags.DEFINE_integer(
+    'top_k', 3,
+    'Classes to print for each image, likeliest first (all of them when it '
+    'exceeds the number of classes).', lower_bound=1)
+tf.compat.v1.flags.DEFINE_boolean(
+    'json', False,
+    'Print one JSON object a line for each image, {"file": ..., '
+    '"predictions": [{"class": ..., "probability": ...}, ...]}, instead of '
+    'text.')
+
+
+def predict(image_paths, checkpoint_path):
+  """Classifies image files.
+
+  Args:
+    image_paths: Paths of PNG, JPEG, GIF or BMP files.
+    checkpoint_path: The checkpoint whose moving averages to use.
+
+  Returns:
+    (probabilities, step): float32 array [len(image_paths), NUM_CLASSES],
+    and the checkpoint's global step.
+
+  Raises:
+    UserError: a file cannot be read or decoded, or the checkpoint does not
+      fit the model.
+  """
+  with tf.Graph().as_default():
+    encoded = tf.compat.v1.placeholder(tf.string, [], name='image_bytes')
+    pixels = cifar10_input.decode_and_resize(encoded)
+    batch = tf.compat.v1.placeholder(
+        tf.uint8, [None, cifar10_input.HEIGHT, cifar10_input.WIDTH,
+                   cifar10_input.DEPTH], name='images')
+    images = tf.map_fn(cifar10_input.preprocess_for_eval, batch,
+                       fn_output_signature=tf.float32)
+    dtype = tf.float16 if FLAGS.use_fp16 else tf.float32
+    logits = cifar10.inference(tf.cast(images, dtype))
+    probabilities = tf.nn.softmax(tf.cast(logits, tf.float32))
+    averages = tf.compat.v1.train.ExponentialMovingAverage(
+        cifar10.MOVING_AVERAGE_DECAY).variables_to_restore()
+
+    with tf.compat.v1.Session() as sess:
+      step = cifar10_runtime.restore_checked(sess, checkpoint_path, averages)
+      resized = []
+      for path in image_paths:
+        data = cifar10_input.read_image_file(path)
+        try:
+          resized.append(sess.run(pixels, {encoded: data}))
+        except tf.errors.InvalidArgumentError as e:
+          raise cifar10_prepare.UserError(
+              '%s is damaged or not an image (%s): give PNG, JPEG, GIF or '
+              'BMP files' % (path, cifar10_input.decode_error_reason(e)))
+      resized = np.stack(resized)
+      chunks = [sess.run(probabilities,
+                         {batch: resized[start:start + FLAGS.batch_size]})
+                for start in range(0, len(resized), FLAGS.batch_size)]
+  return np.concatenate(chunks), step
+
+
+def top_classes(probabilities, class_names, top_k):
+  """The `top_k` likeliest classes, as [(name, probability)], likeliest first.
+
+  Of classes equally likely, the one of lower index comes first, as with
+  argmax.
+  """
+  order = np.argsort(-probabilities, kind='stable')[:top_k]
+  return [(class_names[i], float(probabilities[i])) for i in order]
+
+
+def format_json(path, top):
+  """One image's line of --json output."""
+  return json.dumps({'file': path,
+                     'predictions': [{'class': name,
+                                      'probability': round(p, 6)}
+                                     for name, p in top]})
+
+
+def format_text(path, top):
+  """One image's lines of text output: the file, then a class a line."""
+  return '\n'.join([path] + ['  %-12s %.3f' % (name, p) for name, p in top])
+
+
+def main(argv):
+  with cifar10_runtime.clean_exit():
+    cifar10_runtime.check_reader_flags()
+    image_paths = argv[1:]
+    if not image_paths:
+      raise cifar10_prepare.UserError(
+          'no image to classify: give one or more files, as in '
+          'cifar10-predict cat.jpg ship.png')
+    checkpoint_path = cifar10_runtime.checkpoint_to_read(
+        FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
+    class_names = cifar10_input.read_class_names(cifar10.data_dir())
+    probabilities, step = predict(image_paths, checkpoint_path)
+    if not FLAGS.json:
+      print('Classified with the moving averages of %s (step %d).'
+            % (checkpoint_path, step))
+    for path, row in zip(image_paths, probabilities):
+      top = top_classes(row, class_names, FLAGS.top_k)
+      print(format_json(path, top) if FLAGS.json else format_text(path, top))
+    sys.stdout.flush()
+
+
+def run():
+  """Console entry point `cifar10-predict`."""
+  app.run(main, flags_parser=cifar10_runtime.parse_flags)
+
+
+if __name__ == '__main__':
+  run()

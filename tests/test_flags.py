@@ -1,0 +1,200 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""Every flag a user can get wrong: one line naming it, an exit, no harm.
+
+The table below lists each flag of each script with values it must refuse;
+`test_every_flag_of_the_suite_is_in_the_table` fails when a new flag is not
+in it. Number and choice flags are refused while the command line is parsed;
+path flags when the script starts, before any work.
+"""
+
+import os
+
+from absl.testing import flagsaver
+import pytest
+import tensorflow as tf
+
+import cifar10_eval
+import cifar10_export
+import cifar10_multi_gpu_train
+import cifar10_predict
+import cifar10_runtime
+import cifar10_train
+
+FLAGS = tf.compat.v1.flags.FLAGS
+
+# The modules whose flags users set.
+MODULES = ('cifar10', 'cifar10_input', 'cifar10_runtime', 'cifar10_eval',
+           'cifar10_multi_gpu_train', 'cifar10_distributed_train',
+           'cifar10_predict', 'cifar10_export')
+
+# Values refused while parsing: out of range, not a number, unknown choice.
+REFUSED_VALUES = {
+    'batch_size': ['0', '-5', 'many'],
+    'max_steps': ['-1'],
+    'log_frequency': ['0'],
+    'save_checkpoint_secs': ['0'],
+    'save_checkpoint_steps': ['0'],
+    'save_summaries_steps': ['0'],
+    'min_fraction_of_examples_in_queue': ['-0.1', '1.5'],
+    'num_preprocess_threads': ['0'],
+    'records_per_read': ['0'],
+    'num_gpus': ['0'],
+    'eval_interval_secs': ['-1'],
+    'num_examples': ['0'],
+    'task_index': ['-1'],
+    'fault_timeout_secs': ['0'],
+    'eval_data': ['validation'],
+    'input_pipeline': ['pipes'],
+    'mixed_precision': ['float8'],
+    'job_name': ['chief'],
+    'data_md5': ['not-an-md5'],
+    'top_k': ['0'],
+    'version': ['-1'],
+}
+
+# Path flags, checked when a script starts: which scripts' mains to run, and
+# whether the script writes there (then an unwritable place is refused too).
+FOLDER_FLAGS = {
+    'train_dir': ((cifar10_train, cifar10_multi_gpu_train), True),
+    'eval_dir': ((cifar10_eval,), True),
+    'data_dir': ((cifar10_train, cifar10_eval), True),
+    'checkpoint_dir': ((cifar10_eval, cifar10_predict, cifar10_export),
+                       False),
+    'export_dir': ((cifar10_export,), True),
+}
+FILE_FLAGS = {
+    'data_url': ((cifar10_train,),),
+    # A checkpoint's path prefix: its .index file must exist.
+    'checkpoint_path': ((cifar10_eval, cifar10_predict, cifar10_export),),
+}
+
+# Flags any value of which is valid, or checked elsewhere with its own tests:
+# booleans and the cluster (tests/test_distributed.py).
+FREE = {
+    'fresh_start', 'fall_back_checkpoint', 'log_device_placement', 'use_fp16',
+    'fast_lrn_gradient', 'fake_data', 'run_once', 'ps_hosts', 'worker_hosts',
+    'json', 'tflite', 'tflite_quantize', 'overwrite',
+}
+
+
+def _suite_flags():
+  names = set()
+  for module in MODULES:
+    names.update(f.name for f in FLAGS.get_flags_for_module(module))
+  return names
+
+
+def test_every_flag_of_the_suite_is_in_the_table():
+  covered = (set(REFUSED_VALUES) | set(FOLDER_FLAGS) | set(FILE_FLAGS) |
+             FREE)
+  assert _suite_flags() - covered == set()
+
+
+def _one_line_exit(info, script, flag):
+  message = info.value.code
+  assert isinstance(message, str), message  # sys.exit(message): status 1.
+  assert '\n' not in message
+  assert message.startswith('%s: error: ' % script), message
+  assert '--%s' % flag in message, message
+  return message
+
+
+@pytest.mark.parametrize('flag, value', [
+    (flag, value) for flag, values in sorted(REFUSED_VALUES.items())
+    for value in values])
+def test_a_refused_value_ends_in_one_line_naming_the_flag(flag, value):
+  if flag not in _suite_flags():
+    pytest.skip('--%s is not defined in this checkout' % flag)
+  with flagsaver.flagsaver():
+    with pytest.raises(SystemExit) as info:
+      cifar10_runtime.parse_flags(['cifar10_train.py', '--%s=%s'
+                                   % (flag, value)])
+  message = _one_line_exit(info, 'cifar10_train.py', flag)
+  assert '--helpfull' in message
+
+
+def test_an_unknown_flag_ends_in_one_line():
+  with flagsaver.flagsaver():
+    with pytest.raises(SystemExit) as info:
+      cifar10_runtime.parse_flags(['cifar10_eval.py', '--num_exmaples=5'])
+  assert info.value.code.startswith(
+      "cifar10_eval.py: error: Unknown command line flag 'num_exmaples'")
+
+
+def _bad_path(tmp_path, kind):
+  """A path of the given wrong kind; returns it."""
+  path = str(tmp_path / kind)
+  if kind == 'file':
+    with open(path, 'w') as f:
+      f.write('not a folder')
+  elif kind == 'folder':
+    os.mkdir(path)
+  elif kind == 'fifo':
+    os.mkfifo(path)
+  elif kind == 'dangling_link':
+    os.symlink(str(tmp_path / 'nowhere'), path)
+  elif kind == 'unwritable':
+    path = '/proc/cifar10_cannot_be_here'
+  return path
+
+
+def _snapshot(path):
+  return os.lstat(path) if os.path.lexists(path) else None
+
+
+def _run_main(module, monkeypatch, tmp_path, **flags):
+  script = module.__name__ + '.py'
+  monkeypatch.setattr('sys.argv', [script])
+  defaults = dict(train_dir=str(tmp_path / 'train'),
+                  eval_dir=str(tmp_path / 'eval'),
+                  data_dir=str(tmp_path / 'data'),
+                  checkpoint_dir=str(tmp_path / 'train'),
+                  export_dir=str(tmp_path / 'export'), run_once=True)
+  defaults.update(flags)
+  # cifar10_predict.py needs an image to classify.
+  argv = [script] + ([str(tmp_path / 'cat.png')]
+                     if module is cifar10_predict else [])
+  with flagsaver.flagsaver(**defaults):
+    with pytest.raises(SystemExit) as info:
+      module.main(argv)
+  return info, script
+
+
+FOLDER_CASES = [
+    (flag, module, kind)
+    for flag, (modules, written) in sorted(FOLDER_FLAGS.items())
+    for module in modules
+    for kind in ('file', 'fifo', 'dangling_link') + (
+        ('unwritable',) if written else ())]
+
+
+@pytest.mark.parametrize(
+    'flag, module, kind', FOLDER_CASES,
+    ids=['%s-%s-%s' % (f, m.__name__, k) for f, m, k in FOLDER_CASES])
+def test_a_folder_flag_of_the_wrong_kind_is_refused_before_any_work(
+    flag, module, kind, monkeypatch, tmp_path):
+  path = _bad_path(tmp_path, kind)
+  before = _snapshot(path)
+  info, script = _run_main(module, monkeypatch, tmp_path, **{flag: path})
+  _one_line_exit(info, script, flag)
+  assert _snapshot(path) == before  # Nothing replaced or deleted.
+
+
+FILE_CASES = [
+    (flag, module, kind)
+    for flag, (modules,) in sorted(FILE_FLAGS.items())
+    for module in modules
+    for kind in ('folder', 'fifo', 'dangling_link')]
+
+
+@pytest.mark.parametrize(
+    'flag, module, kind', FILE_CASES,
+    ids=['%s-%s-%s' % (f, m.__name__, k) for f, m, k in FILE_CASES])
+def test_a_file_flag_of_the_wrong_kind_is_refused_without_hanging(
+    flag, module, kind, monkeypatch, tmp_path):
+  path = _bad_path(tmp_path, kind)
+  before = _snapshot(path)
+  info, script = _run_main(module, monkeypatch, tmp_path, **{flag: path})
+  _one_line_exit(info, script, flag)
+  assert _snapshot(path) == before
