@@ -29,8 +29,8 @@ stored as 8-bit integers (dynamic-range quantization, a quarter of the size).
 An existing version folder is left alone unless --overwrite; even then it is
 replaced only once the new export is complete.
 
-  machine                          export  --tflite and --tflite_quantize
-  2 CPU cores, Xeon (AVX-512, AMX)  6 s     9 s
+  machine (2026-11-24)             export  with --tflite --tflite_quantize
+  2 CPU cores, AMD EPYC (Zen 4)     3.8 s   5.0 s
 """
 
 import cifar10_prepare

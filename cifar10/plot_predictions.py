@@ -142,4 +142,4 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 
 if __name__ == '__main__':
-  app.run(main)
+  app.run(main, flags_parser=cifar10_runtime.parse_flags)
