@@ -38,16 +38,20 @@ FLAGS = tf.compat.v1.flags.FLAGS
 # The data set: the binary tarball (170,052,171 bytes) and its MD5.
 DATA_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'
 DATA_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530'
-EXTRACTED_DIRNAME = 'cifar-10-batches-bin'
-FAKE_DATA_DIRNAME = 'cifar-10-fake-batches-bin'
+EXTRACTED_DIRNAME = cifar10_input.CIFAR10_FOLDER
+FAKE_DATA_DIRNAME = cifar10_input.FAKE_DATA_FOLDER
+# With --dataset=cifar100.
+CIFAR100_DATA_URL = 'https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz'
+CIFAR100_DATA_MD5 = '03b5dce01913d631647c71ecec9e9cb8'
 
 # Flags of the model and its data.
 tf.compat.v1.flags.DEFINE_integer(
     'batch_size', 128, 'Images in each batch.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_string(
     'data_dir', '/tmp/cifar10_data',
-    'Folder of the data set: the downloaded tarball and the '
-    'cifar-10-batches-bin folder it unpacks to.')
+    'Folder of the data set: the downloaded tarball and the folder it '
+    'unpacks to (cifar-10-batches-bin, or cifar-100-binary), or a folder '
+    'that holds record files itself, such as cifar10-make-records writes.')
 tf.compat.v1.flags.DEFINE_boolean(
     'use_fp16', False,
     'Build the whole model, variables included, in float16.')
@@ -74,13 +78,17 @@ tf.compat.v1.flags.DEFINE_boolean(
     'once into DATA_DIR/%s, instead of the real data set: an offline demo.'
     % FAKE_DATA_DIRNAME)
 tf.compat.v1.flags.DEFINE_string(
-    'data_url', DATA_URL,
+    'data_url', None,
     'Where the binary tarball comes from: an http(s) or file:// URL, or the '
-    'path of a local copy.')
+    'path of a local copy. Default: the data set\'s own (DATA_URL, or '
+    'CIFAR100_DATA_URL).')
 tf.compat.v1.flags.DEFINE_string(
-    'data_md5', DATA_MD5, 'MD5 digest the downloaded tarball must have.')
+    'data_md5', None,
+    'MD5 digest the downloaded tarball must have. Default: that of the '
+    'data set\'s own tarball.')
 tf.compat.v1.flags.register_validator(
-    'data_md5', lambda value: bool(re.fullmatch('[0-9a-f]{32}', value)),
+    'data_md5',
+    lambda value: value is None or bool(re.fullmatch('[0-9a-f]{32}', value)),
     message='--data_md5 takes 32 lowercase hexadecimal digits')
 
 # Training schedule and averaging.
@@ -189,12 +197,29 @@ def _variable_with_weight_decay(name, shape, stddev, wd):
   return var
 
 
+def holds_own_records(folder):
+  """Whether `folder` holds CIFAR-10-format record files itself, as
+  cifar10-make-records writes them, rather than a data set to unpack."""
+  return any(tf.io.gfile.exists(os.path.join(folder, name))
+             for name in cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES)
+
+
 def data_dir():
   """The folder of record files the flags select.
 
-  With --fake_data, that is the synthetic folder, written first if absent.
+  With --fake_data, that is the synthetic folder, written first if absent;
+  with --dataset=cifar100, cifar-100-binary; a --data_dir that holds record
+  files itself is that folder.
   """
   cifar10_prepare.check_folder_flag('data_dir', FLAGS.data_dir)
+  if FLAGS.fake_data and FLAGS.dataset != 'cifar10':
+    raise cifar10_prepare.UserError(
+        '--fake_data writes CIFAR-10 files only: drop --dataset=%s, or '
+        '--fake_data' % FLAGS.dataset)
+  if FLAGS.dataset == 'cifar100':
+    return os.path.join(FLAGS.data_dir, cifar10_input.CIFAR100_FOLDER)
+  if not FLAGS.fake_data and holds_own_records(FLAGS.data_dir):
+    return FLAGS.data_dir
   if FLAGS.fake_data:
     try:
       return cifar10_input.write_fake_data(
@@ -205,6 +230,18 @@ def data_dir():
           '--data_dir at a folder you can write to'
           % (FLAGS.data_dir, cifar10_prepare.one_line(e)))
   return os.path.join(FLAGS.data_dir, EXTRACTED_DIRNAME)
+
+
+def class_names():
+  """The names of the classes of the selected data, in label order."""
+  return cifar10_input.read_class_names(data_dir())
+
+
+def num_classes():
+  """The number of classes, and of logits: NUM_CLASSES for CIFAR-10, 100 or
+  20 for CIFAR-100 (--label), as many as batches.meta.txt names for a
+  folder of cifar10-make-records."""
+  return len(class_names())
 
 
 def distorted_inputs():
@@ -218,8 +255,9 @@ def distorted_inputs():
   Raises:
     cifar10_input.DataError: the data files are missing or malformed.
   """
-  images, labels = cifar10_input.distorted_inputs(data_dir=data_dir(),
-                                                  batch_size=FLAGS.batch_size)
+  images, labels = cifar10_input.distorted_inputs(
+      data_dir=data_dir(), batch_size=FLAGS.batch_size,
+      num_classes=num_classes())
   return tf.cast(images, _dtype()), labels
 
 
@@ -241,7 +279,8 @@ def inputs(eval_data, num_epochs=None):
   images, labels = cifar10_input.inputs(eval_data=eval_data,
                                         data_dir=data_dir(),
                                         batch_size=FLAGS.batch_size,
-                                        num_epochs=num_epochs)
+                                        num_epochs=num_epochs,
+                                        num_classes=num_classes())
   return tf.cast(images, _dtype()), labels
 
 
@@ -392,7 +431,7 @@ def inference(images):
   local4 = _fully_connected('local4', local3, 192, stddev=0.04, wd=0.004,
                             bias=0.1)
   # Plain logits: the loss applies the softmax itself, in a stabler form.
-  return _fully_connected('softmax_linear', local4, NUM_CLASSES,
+  return _fully_connected('softmax_linear', local4, num_classes(),
                           stddev=1 / 192.0, wd=None, bias=0.0, relu=False)
 
 
@@ -463,7 +502,8 @@ def learning_rate(global_step):
   Returns:
     Scalar float32 Tensor, summarized as `learning_rate`.
   """
-  steps_per_epoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN / FLAGS.batch_size
+  steps_per_epoch = (cifar10_input.epoch_size(data_dir()) /
+                     FLAGS.batch_size)
   rate = tf.compat.v1.train.exponential_decay(
       INITIAL_LEARNING_RATE, global_step,
       decay_steps=int(steps_per_epoch * NUM_EPOCHS_PER_DECAY),
@@ -563,8 +603,15 @@ def maybe_download_and_extract():
     cifar10_input.DataError: the download failed, does not match, or the
       archive is unsafe or holds no cifar-10-batches-bin.
   """
-  if FLAGS.fake_data:
-    data_dir()
+  folder = data_dir()  # Writes the synthetic files with --fake_data.
+  if FLAGS.fake_data or folder == FLAGS.data_dir:
     return
-  cifar10_prepare.download_and_extract(FLAGS.data_dir, FLAGS.data_url,
-                                       FLAGS.data_md5, EXTRACTED_DIRNAME)
+  if FLAGS.dataset == 'cifar100':
+    url, md5 = CIFAR100_DATA_URL, CIFAR100_DATA_MD5
+  else:
+    url, md5 = DATA_URL, DATA_MD5
+  if FLAGS.data_url:
+    url = FLAGS.data_url
+  cifar10_prepare.download_and_extract(FLAGS.data_dir, url,
+                                       FLAGS.data_md5 or md5,
+                                       os.path.basename(folder))

@@ -54,10 +54,10 @@ tf.compat.v1.flags.DEFINE_boolean(
     'each new one as training writes it. --checkpoint_path implies it.')
 
 
-def confusion_matrix(labels, predictions):
-  """int64 [NUM_CLASSES, NUM_CLASSES]: row i counts the images of label i
+def confusion_matrix(labels, predictions, num_classes=cifar10.NUM_CLASSES):
+  """int64 [num_classes, num_classes]: row i counts the images of label i
   (int array [n] `labels`) by the class they were given (`predictions`)."""
-  matrix = np.zeros([cifar10.NUM_CLASSES, cifar10.NUM_CLASSES], np.int64)
+  matrix = np.zeros([num_classes, num_classes], np.int64)
   np.add.at(matrix, (labels, predictions), 1)
   return matrix
 
@@ -86,22 +86,34 @@ def confusion_image(matrix, cell=16):
                                     colorspace=3, encoded_image_string=png)
 
 
+# Above this many classes the console report leaves the confusion matrix to
+# TensorBoard: CIFAR-100's would be 100 columns wide.
+MAX_CLASSES_PRINTED = 20
+
+
 def format_report(matrix, class_names):
   """The per-class precision and the confusion matrix, as console text."""
   lines = ['precision @ 1 per class:']
   totals = matrix.sum(axis=1)
+  name_width = max([10] + [len(name) for name in class_names])
   for i, name in enumerate(class_names):
     if totals[i]:
-      lines.append('  %-10s %.3f  (%d/%d)' % (name, matrix[i, i] / totals[i],
-                                               matrix[i, i], totals[i]))
+      lines.append('  %-*s %.3f  (%d/%d)' % (name_width, name,
+                                              matrix[i, i] / totals[i],
+                                              matrix[i, i], totals[i]))
     else:
-      lines.append('  %-10s   n/a  (no images)' % name)
+      lines.append('  %-*s   n/a  (no images)' % (name_width, name))
+  if len(class_names) > MAX_CLASSES_PRINTED:
+    lines.append('confusion matrix: %d classes, see TensorBoard (images and '
+                 'text tabs)' % len(class_names))
+    return '\n'.join(lines)
   lines.append('confusion matrix (rows: true class, columns: predicted):')
   width = max(5, len(str(matrix.max())) + 1)
-  lines.append(' ' * 12 + ''.join(n[:width - 1].rjust(width)
-                                  for n in class_names))
+  lines.append(' ' * (name_width + 2) + ''.join(n[:width - 1].rjust(width)
+                                                for n in class_names))
   for name, row in zip(class_names, matrix):
-    lines.append('  %-10s' % name + ''.join(str(c).rjust(width) for c in row))
+    lines.append('  %-*s' % (name_width, name) +
+                 ''.join(str(c).rjust(width) for c in row))
   return '\n'.join(lines)
 
 
@@ -170,7 +182,8 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
       coord.join(threads, stop_grace_period_secs=10)
 
   precision = float(np.concatenate(hits).sum()) / count
-  matrix = confusion_matrix(np.concatenate(truths), np.concatenate(guesses))
+  matrix = confusion_matrix(np.concatenate(truths), np.concatenate(guesses),
+                            len(class_names))
   print('%s: precision @ 1 = %.3f' % (datetime.now(), precision))
   if count < num_examples:
     print('  (the evaluation files hold %d images, fewer than '
@@ -191,7 +204,7 @@ def evaluate():
     with tf.device('/cpu:0'):
       images, labels = cifar10.inputs(eval_data=FLAGS.eval_data == 'test',
                                       num_epochs=1)
-    class_names = cifar10_input.read_class_names(cifar10.data_dir())
+    class_names = cifar10.class_names()
     logits = cifar10.inference(images)
     top_k_op = tf.nn.in_top_k(targets=labels, predictions=logits, k=1)
     predictions_op = tf.argmax(logits, axis=1, output_type=tf.int32)

@@ -69,10 +69,7 @@ tf.compat.v1.flags.DEFINE_boolean(
     'tflite_quantize', False,
     'Also write model_quantized.tflite, with weights quantized to 8 bits '
     '(dynamic-range quantization).')
-tf.compat.v1.flags.DEFINE_boolean(
-    'overwrite', False,
-    'Replace EXPORT_DIR/VERSION if it exists, once the new export is '
-    'complete. Without it, an existing version is refused.')
+cifar10_runtime.define_overwrite_flag()
 
 SERVE_TAG = tf.compat.v1.saved_model.tag_constants.SERVING
 BYTES_SIGNATURE = 'serving_default'
@@ -266,7 +263,7 @@ def main(argv=None):
     version_dir(FLAGS.export_dir, FLAGS.version, FLAGS.overwrite)
     checkpoint_path = cifar10_runtime.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
-    class_names = cifar10_input.read_class_names(cifar10.data_dir())
+    class_names = cifar10.class_names()
     target, step = export(checkpoint_path, FLAGS.export_dir, FLAGS.version,
                           class_names, tflite=FLAGS.tflite,
                           tflite_quantize=FLAGS.tflite_quantize,

@@ -26,7 +26,9 @@ than failing inside a queue thread. `write_fake_data` writes CIFAR-format
 files of the project's own for tests and for `--fake_data`.
 """
 
+import collections
 import os
+import re
 import shutil
 import tempfile
 
@@ -57,6 +59,15 @@ tf.compat.v1.flags.DEFINE_integer(
     'cost less per image. 1 runs the per-image op chain, one image a read.',
     lower_bound=1)
 
+tf.compat.v1.flags.DEFINE_enum(
+    'dataset', 'cifar10', ['cifar10', 'cifar100'],
+    'The data set: "cifar10" (10 classes; also any folder that '
+    'cifar10-make-records wrote) or "cifar100" (records with a coarse and a '
+    'fine label, see --label).')
+tf.compat.v1.flags.DEFINE_enum(
+    'label', 'fine', ['fine', 'coarse'],
+    'With --dataset=cifar100: train on the 100 fine classes or the 20 '
+    'coarse ones.')
 tf.compat.v1.flags.DEFINE_enum(
     'input_pipeline', 'queues', ['queues', 'tf_data'],
     'How images reach the model: "queues", the tutorial\'s reader and '
@@ -91,37 +102,88 @@ TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
 TEST_FILES = ('test_batch.bin',)
 META_FILE = 'batches.meta.txt'
 
+# CIFAR-100: one training and one test file; each record has two label bytes,
+# the coarse class (of 20) and then the fine one (of 100).
+CIFAR100_TRAIN_FILES = ('train.bin',)
+CIFAR100_TEST_FILES = ('test.bin',)
+CIFAR100_LABEL_FILES = {'coarse': 'coarse_label_names.txt',
+                        'fine': 'fine_label_names.txt'}
+CIFAR100_NUM_CLASSES = {'coarse': 20, 'fine': 100}
+DATASET_NAMES = {'cifar10': 'CIFAR-10', 'cifar100': 'CIFAR-100'}
+
+
+class RecordFormat(collections.namedtuple(
+    'RecordFormat', ['label_bytes', 'label_index'])):
+  """How a record begins: `label_bytes` label bytes, the one the model
+  learns at `label_index`; the 3,072 image bytes follow."""
+
+  @property
+  def record_bytes(self):
+    return self.label_bytes + HEIGHT * WIDTH * DEPTH
+
+
+CIFAR10_FORMAT = RecordFormat(LABEL_BYTES, 0)
+
+# The folders the data sets unpack to, and that of --fake_data: their
+# epochs have the tutorial's sizes (see `epoch_size`).
+CIFAR10_FOLDER = 'cifar-10-batches-bin'
+CIFAR100_FOLDER = 'cifar-100-binary'
+FAKE_DATA_FOLDER = 'cifar-10-fake-batches-bin'
+STANDARD_FOLDERS = (CIFAR10_FOLDER, CIFAR100_FOLDER, FAKE_DATA_FOLDER)
+
+
+def record_format():
+  """The RecordFormat of the data set the flags select."""
+  if FLAGS.dataset == 'cifar100':
+    return RecordFormat(2, 0 if FLAGS.label == 'coarse' else 1)
+  return CIFAR10_FORMAT
+
 
 def data_files(data_dir, eval_data=False):
   """Paths of the record files of one split.
 
   Args:
-    data_dir: The folder of record files (cifar-10-batches-bin).
-    eval_data: True for the test file, False for the five training files.
+    data_dir: The folder of record files (cifar-10-batches-bin, or another).
+    eval_data: True for the test file, False for the training files.
 
   Returns:
     List of paths.
   """
-  names = TEST_FILES if eval_data else TRAIN_FILES
+  if FLAGS.dataset == 'cifar100':
+    names = CIFAR100_TEST_FILES if eval_data else CIFAR100_TRAIN_FILES
+  else:
+    names = TEST_FILES if eval_data else TRAIN_FILES
+    if (not eval_data and os.path.basename(os.path.normpath(data_dir)) not in
+        STANDARD_FOLDERS):
+      # A folder of cifar10-make-records: data_batch_1.bin up to the
+      # highest number there (a gap is then reported as a missing file).
+      numbers = [int(match.group(1)) for match in (
+          re.fullmatch(r'data_batch_(\d+)\.bin', name)
+          for name in (tf.io.gfile.listdir(data_dir)
+                       if tf.io.gfile.isdir(data_dir) else [])) if match]
+      if numbers:
+        names = ['data_batch_%d.bin' % i for i in range(1, max(numbers) + 1)]
   return [os.path.join(data_dir, name) for name in names]
 
 
-def check_data_files(filenames):
+def check_data_files(filenames, num_classes=NUM_CLASSES):
   """Checks record files before any queue thread reads them.
 
   A queue thread that meets a missing or short file fails where nobody sees
   it; this check fails first, in the user's terms.
 
   Args:
-    filenames: Paths of CIFAR-10 binary record files.
+    filenames: Paths of binary record files of the selected data set.
+    num_classes: Labels must be below it.
 
   Returns:
     The number of records in all of them.
 
   Raises:
     DataError: a file is missing or empty, its size is not a multiple of
-      RECORD_BYTES, or a label byte is NUM_CLASSES or more.
+      the record size, or a label is num_classes or more.
   """
+  fmt = record_format()
   total = 0
   for path in filenames:
     name = os.path.basename(path)
@@ -129,41 +191,65 @@ def check_data_files(filenames):
     if not tf.io.gfile.exists(path):
       if not tf.io.gfile.exists(folder):
         raise DataError(
-            'no CIFAR-10 data in %s: run cifar10_train.py once to download '
-            'it, point --data_dir at the folder that holds '
-            'cifar-10-batches-bin, or pass --fake_data' % folder)
+            'no %s data in %s: run cifar10_train.py once to download it, '
+            'point --data_dir at the folder that holds %s, or pass '
+            '--fake_data' % (DATASET_NAMES[FLAGS.dataset], folder,
+                             os.path.basename(folder)))
       raise DataError(
           '%s is missing from %s: restore it, or delete %s and run '
           'cifar10_train.py to download and extract it again'
           % (name, folder, folder))
     size = tf.io.gfile.stat(path).length
-    if size == 0 or size % RECORD_BYTES:
+    if size == 0 or size % fmt.record_bytes:
       raise DataError(
           '%s is %s bytes, not a non-zero multiple of %s: the file is '
-          'truncated or not CIFAR-10 binary data; delete %s and run '
+          'truncated or not %s binary data (--dataset=%s); delete %s and run '
           'cifar10_train.py to download and extract it again'
-          % (path, '{:,}'.format(size), '{:,}'.format(RECORD_BYTES), folder))
+          % (path, '{:,}'.format(size), '{:,}'.format(fmt.record_bytes),
+             DATASET_NAMES[FLAGS.dataset], FLAGS.dataset, folder))
     with tf.io.gfile.GFile(path, 'rb') as f:
-      labels = np.frombuffer(f.read(), dtype=np.uint8)[::RECORD_BYTES]
-    bad = np.flatnonzero(labels >= NUM_CLASSES)
+      labels = np.frombuffer(f.read(), dtype=np.uint8)[
+          fmt.label_index::fmt.record_bytes]
+    bad = np.flatnonzero(labels >= num_classes)
     if bad.size:
       raise DataError(
-          '%s: record %d has label %d, outside 0..%d: the file is corrupt; '
-          'delete %s and run cifar10_train.py to download and extract it again'
-          % (path, bad[0], labels[bad[0]], NUM_CLASSES - 1, folder))
+          '%s: record %d has label %d, outside 0..%d: the file is corrupt, '
+          'or of another data set than --dataset=%s%s; delete %s and run '
+          'cifar10_train.py to download and extract it again'
+          % (path, bad[0], labels[bad[0]], num_classes - 1, FLAGS.dataset,
+             ' --label=%s' % FLAGS.label if FLAGS.dataset == 'cifar100'
+             else '', folder))
     total += labels.size
   return total
 
 
+def count_records(filenames):
+  """The number of records in existing record files of the selected set."""
+  return sum(tf.io.gfile.stat(path).length
+             for path in filenames) // record_format().record_bytes
+
+
 def read_class_names(data_dir):
-  """The class names in `batches.meta.txt`, or the standard ten."""
-  path = os.path.join(data_dir, META_FILE)
+  """The class names of the data in `data_dir`, in label order.
+
+  For CIFAR-100, those of --label (fine_label_names.txt or
+  coarse_label_names.txt); otherwise the lines of batches.meta.txt, which
+  cifar10-make-records writes with your classes. Without the file, the
+  standard names (CIFAR-10's ten; CIFAR-100's as numbers).
+  """
+  if FLAGS.dataset == 'cifar100':
+    path = os.path.join(data_dir, CIFAR100_LABEL_FILES[FLAGS.label])
+    count = CIFAR100_NUM_CLASSES[FLAGS.label]
+    default = tuple('class_%d' % i for i in range(count))
+  else:
+    path = os.path.join(data_dir, META_FILE)
+    count, default = None, CLASS_NAMES
   if tf.io.gfile.exists(path):
     with tf.io.gfile.GFile(path, 'r') as f:
-      names = [line.strip() for line in f if line.strip()]
-    if len(names) == NUM_CLASSES:
-      return tuple(names)
-  return CLASS_NAMES
+      names = tuple(line.strip() for line in f if line.strip())
+    if names and (count is None or len(names) == count):
+      return names
+  return default
 
 
 class CIFAR10Record(object):
@@ -198,12 +284,15 @@ def read_cifar10(filename_queue):
   Returns:
     A CIFAR10Record.
   """
-  reader = tf.compat.v1.FixedLengthRecordReader(record_bytes=RECORD_BYTES)
+  fmt = record_format()
+  reader = tf.compat.v1.FixedLengthRecordReader(
+      record_bytes=fmt.record_bytes)
   key, value = reader.read(filename_queue)
   raw = tf.io.decode_raw(value, tf.uint8)
-  label = tf.reshape(tf.cast(raw[:LABEL_BYTES], tf.int32), [LABEL_BYTES])
+  label = tf.reshape(tf.cast(raw[fmt.label_index], tf.int32), [1])
   # The planes are stored one colour after another: move colour last.
-  planes = tf.reshape(raw[LABEL_BYTES:RECORD_BYTES], [DEPTH, HEIGHT, WIDTH])
+  planes = tf.reshape(raw[fmt.label_bytes:fmt.record_bytes],
+                      [DEPTH, HEIGHT, WIDTH])
   return CIFAR10Record(key, label, tf.transpose(planes, [1, 2, 0]))
 
 
@@ -270,12 +359,14 @@ def read_cifar10_records(filename_queue, num_records):
     labels: int32 Tensor [n, 1], in 0..9.
     depth_major_images: uint8 Tensor [n, 3, 32, 32].
   """
-  reader = tf.compat.v1.FixedLengthRecordReader(record_bytes=RECORD_BYTES)
+  fmt = record_format()
+  reader = tf.compat.v1.FixedLengthRecordReader(
+      record_bytes=fmt.record_bytes)
   _, values = reader.read_up_to(filename_queue, num_records)
   raw = tf.io.decode_raw(values, tf.uint8)
-  raw.set_shape([None, RECORD_BYTES])
-  labels = tf.cast(raw[:, :LABEL_BYTES], tf.int32)
-  depth_major_images = tf.reshape(raw[:, LABEL_BYTES:],
+  raw.set_shape([None, fmt.record_bytes])
+  labels = tf.cast(raw[:, fmt.label_index:fmt.label_index + 1], tf.int32)
+  depth_major_images = tf.reshape(raw[:, fmt.label_bytes:],
                                   [-1, DEPTH, HEIGHT, WIDTH])
   return labels, depth_major_images
 
@@ -481,23 +572,26 @@ def _record_dataset(filenames, num_epochs, shuffle_files):
   files = tf.data.Dataset.from_tensor_slices(list(filenames))
   if shuffle_files:
     files = files.shuffle(len(filenames), reshuffle_each_iteration=True)
+  record_bytes = record_format().record_bytes
   return files.repeat(num_epochs).flat_map(
-      lambda name: tf.data.FixedLengthRecordDataset(name, RECORD_BYTES))
+      lambda name: tf.data.FixedLengthRecordDataset(name, record_bytes))
 
 
 def _split_records(values):
   """Labels and depth-major images of a batch of raw records.
 
   Args:
-    values: string Tensor [n], each RECORD_BYTES long.
+    values: string Tensor [n], each a record of `record_format()`.
 
   Returns:
     labels: int32 Tensor [n, 1].
     depth_major_images: uint8 Tensor [n, 3, 32, 32].
   """
-  raw = tf.reshape(tf.io.decode_raw(values, tf.uint8), [-1, RECORD_BYTES])
-  return (tf.cast(raw[:, :LABEL_BYTES], tf.int32),
-          tf.reshape(raw[:, LABEL_BYTES:], [-1, DEPTH, HEIGHT, WIDTH]))
+  fmt = record_format()
+  raw = tf.reshape(tf.io.decode_raw(values, tf.uint8),
+                   [-1, fmt.record_bytes])
+  return (tf.cast(raw[:, fmt.label_index:fmt.label_index + 1], tf.int32),
+          tf.reshape(raw[:, fmt.label_bytes:], [-1, DEPTH, HEIGHT, WIDTH]))
 
 
 def training_dataset(filenames, batch_size, shuffle_buffer,
@@ -570,12 +664,34 @@ def _next_batch(dataset):
   return images, tf.reshape(labels, [-1])
 
 
-def distorted_inputs(data_dir, batch_size):
+def epoch_size(data_dir, eval_data=False, num_records=None):
+  """Images in an epoch of one split of the data in `data_dir`.
+
+  The tutorial's constants for the CIFAR folders (CIFAR-100 has the same
+  split) and for --fake_data, whose smaller files stand in for CIFAR-10;
+  for any other folder, such as one of cifar10-make-records, the number of
+  records in its files.
+
+  Args:
+    data_dir: The folder of record files.
+    eval_data: The test split rather than the training one.
+    num_records: The records of its files, when already counted.
+  """
+  if os.path.basename(os.path.normpath(data_dir)) in STANDARD_FOLDERS:
+    return (NUM_EXAMPLES_PER_EPOCH_FOR_EVAL if eval_data
+            else NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN)
+  if num_records is None:
+    num_records = count_records(data_files(data_dir, eval_data))
+  return num_records
+
+
+def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES):
   """Shuffled batches of distorted training images.
 
   Args:
     data_dir: The folder of record files.
     batch_size: Images per batch.
+    num_classes: Labels must be below it.
 
   Returns:
     images: float32 Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3].
@@ -585,13 +701,13 @@ def distorted_inputs(data_dir, batch_size):
     DataError: the record files are missing or malformed.
   """
   filenames = data_files(data_dir, eval_data=False)
-  check_data_files(filenames)
+  num_records = check_data_files(filenames, num_classes)
 
   with tf.compat.v1.name_scope('data_augmentation'):
     # The shuffling queue keeps this many images, so that a batch mixes
     # images from all over the training files.
     min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue
-    min_queue_examples = int(NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN *
+    min_queue_examples = int(epoch_size(data_dir, False, num_records) *
                              min_fraction_of_examples_in_queue)
     print('Filling queue with {} CIFAR images before starting to train. '
           'This will take a few minutes.'.format(min_queue_examples))
@@ -616,7 +732,8 @@ def distorted_inputs(data_dir, batch_size):
       enqueue_many=FLAGS.records_per_read > 1)
 
 
-def inputs(eval_data, data_dir, batch_size, num_epochs=None):
+def inputs(eval_data, data_dir, batch_size, num_epochs=None,
+           num_classes=NUM_CLASSES):
   """Batches of centrally cropped images, in file order, for evaluation.
 
   Args:
@@ -627,6 +744,7 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None):
       record exactly once, ending with a short batch and then
       `OutOfRangeError` (the epoch counter is a local variable: initialize
       local variables first).
+    num_classes: Labels must be below it.
 
   Returns:
     images: float32 Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3].
@@ -636,9 +754,8 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None):
     DataError: the record files are missing or malformed.
   """
   filenames = data_files(data_dir, eval_data=eval_data)
-  num_records = check_data_files(filenames)
-  epoch_size = (NUM_EXAMPLES_PER_EPOCH_FOR_EVAL if eval_data
-                else NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN)
+  num_records = check_data_files(filenames, num_classes)
+  examples = epoch_size(data_dir, eval_data, num_records)
 
   with tf.compat.v1.name_scope('input'):
     if FLAGS.input_pipeline == 'tf_data':
@@ -648,7 +765,7 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None):
     record = read_cifar10(filename_queue)
     image = preprocess_for_eval(record.uint8image)
     min_queue_examples = min(
-        int(epoch_size * FLAGS.min_fraction_of_examples_in_queue),
+        int(examples * FLAGS.min_fraction_of_examples_in_queue),
         num_records)
 
   return _generate_image_and_label_batch(

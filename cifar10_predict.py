@@ -129,7 +129,7 @@ def main(argv):
           'cifar10-predict cat.jpg ship.png')
     checkpoint_path = cifar10_runtime.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
-    class_names = cifar10_input.read_class_names(cifar10.data_dir())
+    class_names = cifar10.class_names()
     probabilities, step = predict(image_paths, checkpoint_path)
     if not FLAGS.json:
       print('Classified with the moving averages of %s (step %d).'

@@ -133,6 +133,19 @@ def checkpoint_schedule(secs_flag, steps_flag, by_default):
   return {'save_steps': steps_flag.value}
 
 
+def define_overwrite_flag():
+  """Defines --overwrite, of the commands that write into a folder that may
+  hold their earlier output (export, make-records). Calling it again does
+  nothing."""
+  if 'overwrite' in FLAGS:
+    return
+  tf.compat.v1.flags.DEFINE_boolean(
+      'overwrite', False,
+      'Replace what an earlier run wrote there (cifar10-export: the version '
+      'folder; cifar10-make-records: the record files), once the new output '
+      'is complete. Without it, existing output is refused.')
+
+
 # Present in --train_dir while a trainer uses it, and in --eval_dir while an
 # evaluator does; each names the process that holds it.
 LOCK_FILE = 'trainer.lock'

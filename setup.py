@@ -26,6 +26,7 @@ setup(
         'cifar10_eval',
         'cifar10_predict',
         'cifar10_export',
+        'cifar10_make_records',
     ],
     install_requires=[
         'tensorflow>=2.16,<3',
@@ -46,6 +47,7 @@ setup(
             'cifar10-distributed-train=cifar10_distributed_train:run',
             'cifar10-predict=cifar10_predict:run',
             'cifar10-export=cifar10_export:run',
+            'cifar10-make-records=cifar10_make_records:run',
         ],
     },
 )

@@ -153,7 +153,7 @@ def plot_inputs(rows=6, cols=8):
                                                     rows * cols)
     with tf.compat.v1.train.MonitoredSession() as sess:
       images, labels = sess.run([images, labels])
-  names = cifar10_input.read_class_names(cifar10.data_dir())
+  names = cifar10.class_names()
   fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.2, rows * 1.35))
   for ax, image, label in zip(axes.flat, images, labels):
     # Standardized images: stretch each to [0, 1] to show it.

@@ -28,6 +28,7 @@ import cifar10_distributed_train
 import cifar10_eval
 import cifar10_export
 import cifar10_input
+import cifar10_make_records
 import cifar10_multi_gpu_train
 import cifar10_predict
 import cifar10_runtime

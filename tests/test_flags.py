@@ -26,7 +26,7 @@ FLAGS = tf.compat.v1.flags.FLAGS
 # The modules whose flags users set.
 MODULES = ('cifar10', 'cifar10_input', 'cifar10_runtime', 'cifar10_eval',
            'cifar10_multi_gpu_train', 'cifar10_distributed_train',
-           'cifar10_predict', 'cifar10_export')
+           'cifar10_predict', 'cifar10_export', 'cifar10_make_records')
 
 # Values refused while parsing: out of range, not a number, unknown choice.
 REFUSED_VALUES = {
@@ -51,6 +51,9 @@ REFUSED_VALUES = {
     'data_md5': ['not-an-md5'],
     'top_k': ['0'],
     'version': ['-1'],
+    'dataset': ['cifar1000', 'mnist'],
+    'label': ['medium'],
+    'test_fraction': ['-0.1', '0.95'],
 }
 
 # Path flags, checked when a script starts: which scripts' mains to run, and
@@ -74,7 +77,7 @@ FILE_FLAGS = {
 FREE = {
     'fresh_start', 'fall_back_checkpoint', 'log_device_placement', 'use_fp16',
     'fast_lrn_gradient', 'fake_data', 'run_once', 'ps_hosts', 'worker_hosts',
-    'json', 'tflite', 'tflite_quantize', 'overwrite',
+    'json', 'tflite', 'tflite_quantize', 'overwrite', 'seed',
 }
 
 

@@ -345,7 +345,8 @@ def _shuffle_depths(pipeline):
   """How many images each shuffle of the training graph draws from."""
   with flagsaver.flagsaver(input_pipeline=pipeline), tf.Graph().as_default():
     with pytest.MonkeyPatch.context() as patch:
-      patch.setattr(cifar10_input, 'check_data_files', lambda names: 50000)
+      patch.setattr(cifar10_input, 'check_data_files',
+                    lambda names, num_classes=10: 50000)
       cifar10_input.distorted_inputs('/nonexistent', 128)
     depths = []
     for op in tf.compat.v1.get_default_graph().get_operations():

@@ -1,0 +1,307 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""Turns a folder of labelled images into CIFAR-10-format record files.
+
+  cifar10-make-records IMAGE_DIR DATA_DIR
+  cifar10-train --data_dir=DATA_DIR --train_dir=/tmp/my_train
+  cifar10-eval --data_dir=DATA_DIR --checkpoint_dir=/tmp/my_train --run_once
+  cifar10-predict --data_dir=DATA_DIR --checkpoint_dir=/tmp/my_train a.jpg
+
+IMAGE_DIR holds one folder per class, named after it, of PNG, JPEG, GIF or
+BMP files (IMAGE_DIR/cat/1.jpg, IMAGE_DIR/dog/2.png, ...). A share of each
+class, --test_fraction, drawn with --seed, becomes the test set. Or it holds
+IMAGE_DIR/train/<class>/ and IMAGE_DIR/test/<class>/, and that split is kept.
+
+Each image is brought to 32x32 exactly as cifar10-predict does
+(`cifar10_input.decode_and_resize`). DATA_DIR gets data_batch_1.bin,
+data_batch_2.bin, ... (10,000 records each at most, in a seeded random
+order), test_batch.bin and batches.meta.txt, the class names in label order
+(the folder names, sorted). The trainers, the evaluator, predict and export
+take the number of classes from batches.meta.txt and the epoch size from
+the files when --data_dir holds such files.
+
+Files that cannot be read or decoded are listed and skipped. Record files
+already in DATA_DIR are kept unless --overwrite, and the new ones appear
+only once all are written.
+"""
+
+import cifar10_prepare
+
+cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
+import collections
+import os
+import shutil
+import sys
+import tempfile
+
+from absl import app
+import numpy as np
+import tensorflow as tf
+
+import cifar10_input
+import cifar10_runtime
+
+FLAGS = tf.compat.v1.flags.FLAGS
+
+tf.compat.v1.flags.DEFINE_float(
+    'test_fraction', 0.2,
+    'Share of each class that goes to test_batch.bin when IMAGE_DIR has no '
+    'train/ and test/ folders.', lower_bound=0.0, upper_bound=0.9)
+tf.compat.v1.flags.DEFINE_integer(
+    'seed', 0, 'Seed of the test split and of the order of the records.')
+cifar10_runtime.define_overwrite_flag()
+
+# Records in each data_batch_N.bin, as in CIFAR-10.
+RECORDS_PER_FILE = 10000
+# A label is one byte.
+MAX_CLASSES = 256
+IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.bmp')
+PROGRESS_EVERY = 500
+
+
+def _class_folders(folder):
+  """{class name: sorted image paths} of the class folders in `folder`."""
+  found = {}
+  for name in sorted(os.listdir(folder)):
+    path = os.path.join(folder, name)
+    if os.path.isdir(path) and not name.startswith('.'):
+      found[name] = sorted(
+          os.path.join(path, f) for f in os.listdir(path)
+          if f.lower().endswith(IMAGE_SUFFIXES) and
+          os.path.isfile(os.path.join(path, f)))
+  return found
+
+
+def find_images(image_dir):
+  """The images of IMAGE_DIR, by split and class.
+
+  Returns:
+    (class_names, splits): the sorted class names, and {'train': {name:
+    paths}, 'test': {name: paths}} when IMAGE_DIR has train/ and test/,
+    else {None: {name: paths}}, to be split.
+
+  Raises:
+    UserError: no class folder, or too many classes.
+  """
+  if not os.path.isdir(image_dir):
+    raise cifar10_prepare.UserError(
+        'IMAGE_DIR %s is not a folder: give the folder that holds one '
+        'folder of images per class' % image_dir)
+  entries = set(os.listdir(image_dir))
+  if {'train', 'test'} <= entries and all(
+      os.path.isdir(os.path.join(image_dir, s)) for s in ('train', 'test')):
+    splits = {s: _class_folders(os.path.join(image_dir, s))
+              for s in ('train', 'test')}
+  else:
+    splits = {None: _class_folders(image_dir)}
+  names = sorted(set().union(*[set(classes) for classes in splits.values()]))
+  if not names:
+    raise cifar10_prepare.UserError(
+        'no class folder in %s: put the images of each class in a folder '
+        'named after it (%s/cat/1.jpg, %s/dog/2.png, ...)'
+        % (image_dir, image_dir, image_dir))
+  if len(names) > MAX_CLASSES:
+    raise cifar10_prepare.UserError(
+        '%s has %d class folders; a record holds a label of one byte, so '
+        'at most %d' % (image_dir, len(names), MAX_CLASSES))
+  return names, splits
+
+
+def split_for_test(paths_by_class, test_fraction, seed):
+  """A stratified split: each class gives round(test_fraction * n) images
+  (at least one when it has two or more) to the test set.
+
+  Returns:
+    {'train': {name: paths}, 'test': {name: paths}}.
+  """
+  rng = np.random.default_rng(seed)
+  split = {'train': {}, 'test': {}}
+  for name, paths in sorted(paths_by_class.items()):
+    order = rng.permutation(len(paths))
+    count = int(round(test_fraction * len(paths)))
+    if test_fraction > 0 and len(paths) >= 2:
+      count = min(max(count, 1), len(paths) - 1)
+    split['test'][name] = [paths[i] for i in sorted(order[:count])]
+    split['train'][name] = [paths[i] for i in sorted(order[count:])]
+  return split
+
+
+class Decoder(object):
+  """Decodes image files to 32x32 RGB as cifar10-predict does."""
+
+  def __init__(self):
+    self._graph = tf.Graph()
+    with self._graph.as_default():
+      self._encoded = tf.compat.v1.placeholder(tf.string, [])
+      self._pixels = cifar10_input.decode_and_resize(self._encoded)
+    self._sess = tf.compat.v1.Session(graph=self._graph)
+
+  def __call__(self, path):
+    """uint8 array [32, 32, 3] of the file, or the reason it has none."""
+    try:
+      data = cifar10_input.read_image_file(path)
+      return self._sess.run(self._pixels, {self._encoded: data}), None
+    except cifar10_prepare.UserError as e:
+      return None, str(e)
+    except tf.errors.InvalidArgumentError as e:
+      return None, '%s is damaged or not an image (%s)' % (
+          path, cifar10_input.decode_error_reason(e))
+
+  def close(self):
+    self._sess.close()
+
+
+def decode_split(split, class_names, decode, report=print):
+  """Decodes every image of a split.
+
+  Returns:
+    (labels uint8 [n], images uint8 [n, 32, 32, 3], counts {name: n},
+    skipped [reason]).
+  """
+  labels, images, skipped = [], [], []
+  counts = collections.OrderedDict((name, 0) for name in class_names)
+  total = sum(len(paths) for paths in split.values())
+  done = 0
+  for name, paths in sorted(split.items()):
+    for path in paths:
+      pixels, problem = decode(path)
+      done += 1
+      if problem:
+        skipped.append(problem)
+      else:
+        labels.append(class_names.index(name))
+        images.append(pixels)
+        counts[name] += 1
+      if done % PROGRESS_EVERY == 0 or done == total:
+        report('  %d of %d images' % (done, total))
+  return (np.array(labels, np.uint8),
+          np.array(images, np.uint8).reshape(-1, 32, 32, 3), counts, skipped)
+
+
+def output_names(num_train):
+  """The files a run writes: data_batch_N.bin, test_batch.bin, meta."""
+  files = max(1, -(-num_train // RECORDS_PER_FILE))
+  return (['data_batch_%d.bin' % (i + 1) for i in range(files)] +
+          list(cifar10_input.TEST_FILES) + [cifar10_input.META_FILE])
+
+
+def write_data(data_dir, class_names, train, test, seed, overwrite=False):
+  """Writes the record files and batches.meta.txt into `data_dir`.
+
+  They are written into a hidden folder inside `data_dir`, then moved into
+  place together; earlier data_batch_N.bin files beyond the new ones are
+  removed, so that the folder holds one data set.
+
+  Args:
+    data_dir: The folder (created if absent).
+    class_names: In label order.
+    train, test: (labels, images) of each split.
+    seed: Seed of the order of the training records.
+    overwrite: Replace record files already there.
+
+  Returns:
+    The paths written.
+
+  Raises:
+    UserError: record files exist and `overwrite` is False.
+  """
+  cifar10_prepare.make_output_dir(data_dir, 'DATA_DIR')
+  existing = sorted(n for n in os.listdir(data_dir)
+                    if n.endswith('.bin') or n == cifar10_input.META_FILE)
+  if existing and not overwrite:
+    raise cifar10_prepare.UserError(
+        '%s already holds %s: pass --overwrite to replace them, or give '
+        'another DATA_DIR' % (data_dir, ', '.join(existing)))
+  labels, images = train
+  order = np.random.default_rng([seed, 1]).permutation(len(labels))
+  labels, images = labels[order], images[order]
+  names = output_names(len(labels))
+  staging = tempfile.mkdtemp(prefix='.records-', dir=data_dir)
+  try:
+    for i, name in enumerate(n for n in names if n.startswith('data_batch')):
+      part = slice(i * RECORDS_PER_FILE, (i + 1) * RECORDS_PER_FILE)
+      cifar10_input.write_records(os.path.join(staging, name), labels[part],
+                                  images[part])
+    cifar10_input.write_records(
+        os.path.join(staging, cifar10_input.TEST_FILES[0]), *test)
+    with open(os.path.join(staging, cifar10_input.META_FILE), 'w') as f:
+      f.write('\n'.join(class_names) + '\n')
+    for name in existing:
+      if name.startswith('data_batch') and name not in names:
+        os.remove(os.path.join(data_dir, name))
+    for name in names:
+      os.replace(os.path.join(staging, name), os.path.join(data_dir, name))
+  finally:
+    shutil.rmtree(staging, ignore_errors=True)
+  return [os.path.join(data_dir, name) for name in names]
+
+
+def make_records(image_dir, data_dir, test_fraction, seed, overwrite=False,
+                 report=print):
+  """Reads IMAGE_DIR, writes DATA_DIR; returns the summary table's rows.
+
+  Raises:
+    UserError: IMAGE_DIR has no usable image, a split would be empty, or
+      DATA_DIR holds record files and `overwrite` is False.
+  """
+  class_names, found = find_images(image_dir)
+  if None in found:
+    found = split_for_test(found[None], test_fraction, seed)
+  decode = Decoder()
+  decoded, skipped = {}, []
+  try:
+    for split in ('train', 'test'):
+      report('Reading the %s images of %d classes from %s'
+             % (split, len(class_names), image_dir))
+      labels, images, counts, problems = decode_split(
+          found[split], class_names, decode, report)
+      decoded[split] = (labels, images, counts)
+      skipped += problems
+  finally:
+    decode.close()
+  for problem in skipped:
+    report('skipped: %s' % problem)
+  for split in ('train', 'test'):
+    if not len(decoded[split][0]):
+      raise cifar10_prepare.UserError(
+          'no usable %s image in %s%s: %s' % (
+              split, image_dir,
+              ' (%d skipped)' % len(skipped) if skipped else '',
+              'add images' if split == 'train' else
+              'raise --test_fraction, or add images to test/'))
+  write_data(data_dir, class_names, decoded['train'][:2],
+             decoded['test'][:2], seed, overwrite)
+  return [(name, decoded['train'][2][name], decoded['test'][2][name])
+          for name in class_names], len(skipped)
+
+
+def main(argv):
+  with cifar10_runtime.clean_exit():
+    if len(argv) != 3:
+      raise cifar10_prepare.UserError(
+          'give IMAGE_DIR and DATA_DIR, as in cifar10-make-records '
+          '~/my_images /tmp/my_data')
+    image_dir, data_dir = argv[1:]
+    rows, skipped = make_records(image_dir, data_dir, FLAGS.test_fraction,
+                                 FLAGS.seed, FLAGS.overwrite)
+    width = max([5] + [len(name) for name, _, _ in rows])
+    print('%-*s  %6s  %6s' % (width, 'class', 'train', 'test'))
+    for name, train, test in rows:
+      print('%-*s  %6d  %6d' % (width, name, train, test))
+    print('%-*s  %6d  %6d' % (width, 'all', sum(r[1] for r in rows),
+                               sum(r[2] for r in rows)))
+    print('Wrote %d classes to %s%s. Train with: cifar10-train --data_dir=%s'
+          % (len(rows), data_dir,
+             ' (%d files skipped)' % skipped if skipped else '', data_dir))
+    sys.stdout.flush()
+
+
+def run():
+  """Console entry point `cifar10-make-records`."""
+  app.run(main, flags_parser=cifar10_runtime.parse_flags)
+
+
+if __name__ == '__main__':
+  run()
