@@ -2,11 +2,18 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Shared fixtures: parsed flags, CIFAR-format files, script runners."""
 
+import contextlib
+import functools
+import hashlib
+import http.server
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
+import threading
 
 import numpy as np
 import pytest
@@ -224,3 +231,41 @@ def predicted(trained, record_pngs, tmp_path_factory):
                     '--data_dir=%s' % tmp_path_factory.mktemp('no_data'),
                     *record_pngs[0])
   return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+# Download sources: tarballs built in memory, served from 127.0.0.1.
+
+def tarball(members):
+  """Builds a .tar.gz in memory from {name: bytes}."""
+  buf = io.BytesIO()
+  with tarfile.open(fileobj=buf, mode='w:gz') as tar:
+    for name, data in members.items():
+      info = tarfile.TarInfo(name)
+      info.size = len(data)
+      tar.addfile(info, io.BytesIO(data))
+  return buf.getvalue()
+
+
+@contextlib.contextmanager
+def serve_folder(directory):
+  """Serves a folder over HTTP on a free 127.0.0.1 port; yields the base URL."""
+  handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                              directory=directory)
+  handler.log_message = lambda *args: None
+  server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+  thread = threading.Thread(target=server.serve_forever, daemon=True)
+  thread.start()
+  try:
+    yield 'http://127.0.0.1:%d/' % server.server_address[1]
+  finally:
+    server.shutdown()
+    server.server_close()
+
+
+def publish(tmp_path, data, name='cifar-10-binary.tar.gz'):
+  """Puts `data` in a new folder to serve, as `name`; returns the folder
+  and the data's MD5."""
+  served = tmp_path / 'served'
+  served.mkdir()
+  (served / name).write_bytes(data)
+  return str(served), hashlib.md5(data).hexdigest()

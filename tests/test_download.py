@@ -2,37 +2,22 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """The download: checked, atomic, confined to data_dir."""
 
-import contextlib
-import functools
 import hashlib
-import http.server
 import io
 import os
-import tarfile
-import threading
 
 import pytest
 
 import cifar10
 import cifar10_input
 import cifar10_prepare
+from conftest import publish, serve_folder, tarball
 
 
 def _fetch(dest, url, md5):
   """What cifar10.maybe_download_and_extract() does with these flags."""
   cifar10_prepare.download_and_extract(dest, url, md5,
                                        cifar10.EXTRACTED_DIRNAME)
-
-
-def _tarball(members):
-  """Builds a .tar.gz in memory from {name: bytes}."""
-  buf = io.BytesIO()
-  with tarfile.open(fileobj=buf, mode='w:gz') as tar:
-    for name, data in members.items():
-      info = tarfile.TarInfo(name)
-      info.size = len(data)
-      tar.addfile(info, io.BytesIO(data))
-  return buf.getvalue()
 
 
 def _cifar_tarball():
@@ -43,36 +28,13 @@ def _cifar_tarball():
   members = {'cifar-10-batches-bin/%s' % name: records.getvalue()
              for name in cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES}
   members['cifar-10-batches-bin/batches.meta.txt'] = b'airplane\n'
-  return _tarball(members)
-
-
-@contextlib.contextmanager
-def _serve(directory):
-  """Serves a folder over HTTP on a free 127.0.0.1 port; yields the base URL."""
-  handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                              directory=directory)
-  handler.log_message = lambda *args: None
-  server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-  thread = threading.Thread(target=server.serve_forever, daemon=True)
-  thread.start()
-  try:
-    yield 'http://127.0.0.1:%d/' % server.server_address[1]
-  finally:
-    server.shutdown()
-    server.server_close()
-
-
-def _publish(tmp_path, data, name='cifar-10-binary.tar.gz'):
-  served = tmp_path / 'served'
-  served.mkdir()
-  (served / name).write_bytes(data)
-  return str(served), hashlib.md5(data).hexdigest()
+  return tarball(members)
 
 
 def test_download_shows_progress_checks_md5_and_extracts(tmp_path, capsys):
-  served, md5 = _publish(tmp_path, _cifar_tarball())
+  served, md5 = publish(tmp_path, _cifar_tarball())
   dest = str(tmp_path / 'data')
-  with _serve(served) as url:
+  with serve_folder(served) as url:
     _fetch(dest, url + 'cifar-10-binary.tar.gz',
                                        md5)
   out = capsys.readouterr().out
@@ -86,9 +48,9 @@ def test_download_shows_progress_checks_md5_and_extracts(tmp_path, capsys):
 
 def test_corrupted_download_fails_and_leaves_nothing(tmp_path):
   good = _cifar_tarball()
-  served, md5 = _publish(tmp_path, good[:-100] + b'x' * 100)
+  served, md5 = publish(tmp_path, good[:-100] + b'x' * 100)
   dest = str(tmp_path / 'data')
-  with _serve(served) as url:
+  with serve_folder(served) as url:
     with pytest.raises(cifar10_input.DataError,
                        match=r'has MD5 [0-9a-f]{32}, not %s' %
                        hashlib.md5(good).hexdigest()):
@@ -98,11 +60,11 @@ def test_corrupted_download_fails_and_leaves_nothing(tmp_path):
 
 
 def test_member_outside_data_dir_is_refused(tmp_path):
-  evil = _tarball({'cifar-10-batches-bin/data_batch_1.bin': b'\0' * 3073,
+  evil = tarball({'cifar-10-batches-bin/data_batch_1.bin': b'\0' * 3073,
                    '../x': b'gotcha'})
-  served, md5 = _publish(tmp_path, evil)
+  served, md5 = publish(tmp_path, evil)
   dest = tmp_path / 'data'
-  with _serve(served) as url:
+  with serve_folder(served) as url:
     with pytest.raises(cifar10_input.DataError,
                        match=r"holds '../x', which would be written outside"):
       _fetch(

@@ -16,8 +16,8 @@ import cifar10_eval
 import cifar10_input
 import cifar10_make_records
 from cifar10_prepare import UserError
-from conftest import PRECISION_LINE, QUICK, encode_png, run_script
-from test_download import _publish, _serve, _tarball
+from conftest import (PRECISION_LINE, QUICK, encode_png, publish,
+                      run_script, serve_folder, tarball)
 
 
 def _hue_image(class_index, num_classes, rng, height=40, width=48):
@@ -270,10 +270,10 @@ def test_cifar100_is_downloaded_from_its_own_url(tmp_path, capsys):
              'cifar-100-binary/fine_label_names.txt': '\n'.join(FINE).encode(),
              'cifar-100-binary/coarse_label_names.txt':
                  '\n'.join(COARSE).encode()}
-  served, md5 = _publish(tmp_path, _tarball(members),
+  served, md5 = publish(tmp_path, tarball(members),
                          name='cifar-100-binary.tar.gz')
   data_dir = str(tmp_path / 'data')
-  with _serve(served) as url:
+  with serve_folder(served) as url:
     with flagsaver.flagsaver(dataset='cifar100', data_dir=data_dir,
                              data_url=url + 'cifar-100-binary.tar.gz',
                              data_md5=md5):
