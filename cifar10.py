@@ -30,7 +30,7 @@ import cifar10_input
 from cifar10_input import IMAGE_SIZE  # pylint: disable=unused-import
 from cifar10_input import NUM_CLASSES
 from cifar10_input import NUM_EXAMPLES_PER_EPOCH_FOR_EVAL  # pylint: disable=unused-import
-from cifar10_input import NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN
+from cifar10_input import NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN  # pylint: disable=unused-import
 import cifar10_prepare
 
 FLAGS = tf.compat.v1.flags.FLAGS

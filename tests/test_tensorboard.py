@@ -4,6 +4,7 @@
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -119,10 +120,22 @@ def test_histograms_of_activations_variables_and_gradients(tensorboard):
             layer + '/weights/gradients'} <= tags
 
 
-def test_graph(tensorboard):
+def test_graphs_tab_shows_each_layer_of_training_and_evaluation(
+    tensorboard):
   info = _get(tensorboard, '/data/plugin/graphs/info')
-  assert info['train']['run_graph']
-  assert info['eval']['run_graph']
+  assert info['train']['run_graph'] and info['eval']['run_graph']
+  for run in ('train', 'eval'):
+    url = '%s/data/plugin/graphs/graph?%s' % (
+        tensorboard, urllib.parse.urlencode({'run': run}))
+    with urllib.request.urlopen(url, timeout=30) as response:
+      graph = response.read().decode()
+    names = set(re.findall(r'^\s*name: "([^"]+)"', graph, re.M))
+    for layer in LAYERS:
+      assert '%s/weights' % layer in names, (run, layer)
+    assert {'conv1/Conv2D', 'conv2/Conv2D', 'norm1', 'pool1'} <= names, run
+    # Only training updates the weights.
+    updates = any(n.endswith('GradientDescent') for n in names)
+    assert updates == (run == 'train'), run
 
 
 def test_make_figures_renders_the_walkthrough_pngs(logdir, fake_data_root,  # pylint: disable=redefined-outer-name
@@ -137,7 +150,10 @@ def test_make_figures_renders_the_walkthrough_pngs(logdir, fake_data_root,  # py
   names = ['total_loss.png', 'learning_rate.png', 'precision.png',
            'confusion_matrix.png', 'inputs.png']
   assert sorted(os.listdir(str(figures))) == sorted(names)
+  image_module = pytest.importorskip('matplotlib.image')
   for name in names:
-    data = (figures / name).read_bytes()
-    assert data.startswith(b'\x89PNG') and len(data) > 5000, name
+    pixels = image_module.imread(str(figures / name))
+    # A drawn figure of a readable size, not a blank canvas.
+    assert pixels.shape[0] >= 200 and pixels.shape[1] >= 300, name
+    assert pixels[..., :3].std() > 0.05, name
   assert 'wrote' in proc.stdout
