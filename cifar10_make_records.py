@@ -284,6 +284,11 @@ def main(argv):
           'give IMAGE_DIR and DATA_DIR, as in cifar10-make-records '
           '~/my_images /tmp/my_data')
     image_dir, data_dir = argv[1:]
+    if FLAGS.dataset != 'cifar10':
+      raise cifar10_prepare.UserError(
+          'cifar10-make-records writes CIFAR-10-format files: drop '
+          '--dataset=%s here, and train on them with the default '
+          '--dataset=cifar10' % FLAGS.dataset)
     rows, skipped = make_records(image_dir, data_dir, FLAGS.test_fraction,
                                  FLAGS.seed, FLAGS.overwrite)
     width = max([5] + [len(name) for name, _, _ in rows])

@@ -147,6 +147,16 @@ def test_existing_record_files_are_kept_unless_overwrite(tmp_path):
   assert not [n for n in os.listdir(str(data_dir)) if n.startswith('.')]
 
 
+def test_make_records_refuses_the_cifar100_format(tmp_path):
+  with flagsaver.flagsaver(dataset='cifar100'):
+    with pytest.raises(SystemExit) as info:
+      cifar10_make_records.main(['cifar10_make_records.py', str(tmp_path),
+                                 str(tmp_path / 'data')])
+  assert 'writes CIFAR-10-format files: drop --dataset=cifar100' in str(
+      info.value.code)
+  assert not (tmp_path / 'data').exists()
+
+
 def test_the_model_follows_the_classes_and_files_of_the_folder(tmp_path):
   image_dir = _image_folder(str(tmp_path / 'images'), per_class=6)
   data_dir = str(tmp_path / 'data')
