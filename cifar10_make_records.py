@@ -187,7 +187,37 @@ def output_names(num_train):
           list(cifar10_input.TEST_FILES) + [cifar10_input.META_FILE])
 
 
-def write_data(data_dir, class_names, train, test, seed, overwrite=False):
+def prepare_data_dir(data_dir, overwrite=False):
+  """Checks DATA_DIR before any image is read, creating it if absent.
+
+  Returns:
+    The names of the record files already there (to be replaced).
+
+  Raises:
+    UserError: DATA_DIR is not a folder or cannot be written, or it holds
+      record files and `overwrite` is False.
+  """
+  if os.path.lexists(data_dir) and not os.path.isdir(data_dir):
+    raise cifar10_prepare.UserError(
+        'DATA_DIR %s is not a folder: give a folder for the record files'
+        % data_dir)
+  try:
+    os.makedirs(data_dir, exist_ok=True)
+    tempfile.TemporaryFile(dir=data_dir).close()
+  except OSError as e:
+    raise cifar10_prepare.UserError(
+        'cannot write to DATA_DIR %s (%s): choose a folder you can write to'
+        % (data_dir, cifar10_prepare.one_line(e)))
+  existing = sorted(n for n in os.listdir(data_dir)
+                    if n.endswith('.bin') or n == cifar10_input.META_FILE)
+  if existing and not overwrite:
+    raise cifar10_prepare.UserError(
+        '%s already holds %s: pass --overwrite to replace them, or give '
+        'another DATA_DIR' % (data_dir, ', '.join(existing)))
+  return existing
+
+
+def write_data(data_dir, existing, class_names, train, test, seed):
   """Writes the record files and batches.meta.txt into `data_dir`.
 
   They are written into a hidden folder inside `data_dir`, then moved into
@@ -195,25 +225,15 @@ def write_data(data_dir, class_names, train, test, seed, overwrite=False):
   removed, so that the folder holds one data set.
 
   Args:
-    data_dir: The folder (created if absent).
+    data_dir: The folder, from `prepare_data_dir`.
+    existing: The record files there before, from `prepare_data_dir`.
     class_names: In label order.
     train, test: (labels, images) of each split.
     seed: Seed of the order of the training records.
-    overwrite: Replace record files already there.
 
   Returns:
     The paths written.
-
-  Raises:
-    UserError: record files exist and `overwrite` is False.
   """
-  cifar10_prepare.make_output_dir(data_dir, 'DATA_DIR')
-  existing = sorted(n for n in os.listdir(data_dir)
-                    if n.endswith('.bin') or n == cifar10_input.META_FILE)
-  if existing and not overwrite:
-    raise cifar10_prepare.UserError(
-        '%s already holds %s: pass --overwrite to replace them, or give '
-        'another DATA_DIR' % (data_dir, ', '.join(existing)))
   labels, images = train
   order = np.random.default_rng([seed, 1]).permutation(len(labels))
   labels, images = labels[order], images[order]
@@ -247,6 +267,7 @@ def make_records(image_dir, data_dir, test_fraction, seed, overwrite=False,
       DATA_DIR holds record files and `overwrite` is False.
   """
   class_names, found = find_images(image_dir)
+  existing = prepare_data_dir(data_dir, overwrite)
   if None in found:
     found = split_for_test(found[None], test_fraction, seed)
   decode = Decoder()
@@ -271,8 +292,14 @@ def make_records(image_dir, data_dir, test_fraction, seed, overwrite=False,
               ' (%d skipped)' % len(skipped) if skipped else '',
               'add images' if split == 'train' else
               'raise --test_fraction, or add images to test/'))
-  write_data(data_dir, class_names, decoded['train'][:2],
-             decoded['test'][:2], seed, overwrite)
+  try:
+    write_data(data_dir, existing, class_names, decoded['train'][:2],
+               decoded['test'][:2], seed)
+  except OSError as e:
+    raise cifar10_prepare.UserError(
+        'cannot write the record files into %s (%s): free space there, or '
+        'choose another DATA_DIR; files already there are unchanged'
+        % (data_dir, cifar10_prepare.one_line(e)))
   return [(name, decoded['train'][2][name], decoded['test'][2][name])
           for name in class_names], len(skipped)
 

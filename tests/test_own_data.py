@@ -125,10 +125,28 @@ def test_no_usable_image_is_an_error_and_nothing_is_written(tmp_path):
     cifar10_make_records.make_records(str(tmp_path / 'images'),
                                       str(tmp_path / 'data'), 0.2, 0,
                                       report=lambda line: None)
-  assert not (tmp_path / 'data').exists()
+  assert os.listdir(str(tmp_path / 'data')) == []  # Nothing written.
   with pytest.raises(UserError, match=r'no class folder in'):
     cifar10_make_records.make_records(str(tmp_path / 'images' / 'cat'),
                                       str(tmp_path / 'data'), 0.2, 0)
+
+
+@pytest.mark.parametrize('kind', ['file', 'unwritable'])
+def test_a_data_dir_that_cannot_hold_records_is_refused_first(tmp_path,
+                                                              kind):
+  image_dir = _image_folder(str(tmp_path / 'images'), per_class=2)
+  data_dir = tmp_path / 'data'
+  if kind == 'file':
+    data_dir.write_text('a file')
+    message = r'DATA_DIR .*data is not a folder'
+  else:
+    data_dir = '/proc/cifar10_records'
+    message = r'cannot write to DATA_DIR /proc/cifar10_records \('
+  lines = []
+  with pytest.raises(UserError, match=message):
+    cifar10_make_records.make_records(image_dir, str(data_dir), 0.5, 0,
+                                      report=lines.append)
+  assert lines == []  # Refused before any image was read.
 
 
 def test_existing_record_files_are_kept_unless_overwrite(tmp_path):
