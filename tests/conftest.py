@@ -113,39 +113,29 @@ def run_script(script, *args, timeout=300, check=True):
   return proc
 
 
+@contextlib.contextmanager
+def queues_running(sess):
+  """Runs the body with the graph's queue runners started (local variables,
+  such as epoch counters, initialized first), then stops and joins them."""
+  sess.run(tf.compat.v1.local_variables_initializer())
+  coord = tf.train.Coordinator()
+  threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
+  try:
+    yield
+  finally:
+    coord.request_stop()
+    coord.join(threads)
+
+
 def records_labels(path):
   """The label byte of each record of a CIFAR-10 binary file."""
   data = np.fromfile(path, dtype=np.uint8)
   return data[::cifar10_input.RECORD_BYTES]
 
 
-def write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
-  """A checkpoint whose raw model always predicts `raw_class` and whose
-  moving-average (shadow) model always predicts `shadow_class`."""
-  with tf.Graph().as_default():
-    global_step = tf.compat.v1.train.get_or_create_global_step()
-    cifar10.inference(tf.zeros([1, 24, 24, 3]))
-    averages = tf.compat.v1.train.ExponentialMovingAverage(
-        cifar10.MOVING_AVERAGE_DECAY, global_step)
-    averages.apply(tf.compat.v1.trainable_variables())
-    with tf.compat.v1.Session() as sess:
-      sess.run(tf.compat.v1.global_variables_initializer())
-      for var in tf.compat.v1.trainable_variables():
-        # All weights zero: the logits are the softmax_linear biases.
-        for target, cls in ((var, raw_class),
-                            (averages.average(var), shadow_class)):
-          value = np.zeros(var.shape.as_list(), np.float32)
-          if var.op.name == 'softmax_linear/biases':
-            value[cls] = 10.0
-          target.load(value, sess)
-      global_step.load(step, sess)
-      tf.compat.v1.train.Saver().save(
-          sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)
-
-
-def write_random_checkpoint(train_dir, step=1):
-  """A checkpoint of a freshly initialized model whose moving averages are
-  random weights too: its predictions depend on the pixels."""
+def _write_model_checkpoint(train_dir, step, load_values=None):
+  """Builds the model with its moving averages, lets `load_values(sess,
+  averages)` set them, and saves a checkpoint at `step`; returns its path."""
   with tf.Graph().as_default():
     tf.compat.v1.set_random_seed(step)
     global_step = tf.compat.v1.train.get_or_create_global_step()
@@ -155,9 +145,32 @@ def write_random_checkpoint(train_dir, step=1):
     averages.apply(tf.compat.v1.trainable_variables())
     with tf.compat.v1.Session() as sess:
       sess.run(tf.compat.v1.global_variables_initializer())
+      if load_values:
+        load_values(sess, averages)
       global_step.load(step, sess)
       return tf.compat.v1.train.Saver().save(
           sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)
+
+
+def write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
+  """A checkpoint whose raw model always predicts `raw_class` and whose
+  moving-average (shadow) model always predicts `shadow_class`."""
+  def load_values(sess, averages):
+    for var in tf.compat.v1.trainable_variables():
+      # All weights zero: the logits are the softmax_linear biases.
+      for target, cls in ((var, raw_class),
+                          (averages.average(var), shadow_class)):
+        value = np.zeros(var.shape.as_list(), np.float32)
+        if var.op.name == 'softmax_linear/biases':
+          value[cls] = 10.0
+        target.load(value, sess)
+  return _write_model_checkpoint(train_dir, step, load_values)
+
+
+def write_random_checkpoint(train_dir, step=1):
+  """A checkpoint of a freshly initialized model whose moving averages are
+  random weights too: its predictions depend on the pixels."""
+  return _write_model_checkpoint(train_dir, step)
 
 
 def write_checkpoint_of_other_width(train_dir, local3_units):

@@ -355,6 +355,42 @@ class _Cluster(object):
       proc.wait()
 
 
+def _train_to_the_end(cluster, train_dir, rejections=None, worker1_flags=()):
+  """Runs a parameter server and two workers until all have exited 0.
+
+  Args:
+    cluster: A `_Cluster`.
+    train_dir: The chief's --train_dir.
+    rejections: {task name: reject_every} for tasks whose steps are
+      rejected now and then (see REJECTING_TASK).
+    worker1_flags: More flags for worker 1.
+  """
+  rejections = rejections or {}
+  try:
+    cluster.start('ps', '--job_name=ps', reject_every=rejections.get('ps'))
+    cluster.start('worker0', '--job_name=worker', '--task_index=0',
+                  '--train_dir=%s' % train_dir,
+                  reject_every=rejections.get('worker0'))
+    cluster.start('worker1', '--job_name=worker', '--task_index=1',
+                  *worker1_flags, reject_every=rejections.get('worker1'))
+    for name in ('worker0', 'worker1', 'ps'):
+      assert cluster.wait(name, timeout=240) == 0, cluster.err(name)[-3000:]
+  finally:
+    cluster.kill_all()
+  for name in ('ps', 'worker0', 'worker1'):
+    assert 'Traceback' not in cluster.err(name), name
+
+
+def _evaluate(fake_data_root, train_dir, eval_dir):
+  """cifar10_eval.py --run_once on 2,000 test images: (precision, stdout)."""
+  proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
+                    '--data_dir=' + fake_data_root,
+                    '--checkpoint_dir=%s' % train_dir,
+                    '--eval_dir=%s' % eval_dir, '--num_examples=2000',
+                    timeout=120)
+  return float(PRECISION_LINE.search(proc.stdout).group(1)), proc.stdout
+
+
 @pytest.mark.slow
 def test_one_ps_two_workers_train_synchronously_and_eval_reads_the_chief(
     fake_data_root, tmp_path):
@@ -362,19 +398,9 @@ def test_one_ps_two_workers_train_synchronously_and_eval_reads_the_chief(
   train_dir = tmp_path / 'train'
   cluster = _Cluster(tmp_path, '--data_dir=' + fake_data_root,
                      '--max_steps=%d' % steps, '--log_frequency=25')
-  try:
-    cluster.start('ps', '--job_name=ps')
-    cluster.start('worker0', '--job_name=worker', '--task_index=0',
-                  '--train_dir=%s' % train_dir)
-    # Where another worker would write, were it not only the chief's job.
-    cluster.start('worker1', '--job_name=worker', '--task_index=1',
-                  '--train_dir=%s' % (tmp_path / 'not_the_chief'))
-    for name in ('worker0', 'worker1', 'ps'):
-      assert cluster.wait(name, timeout=240) == 0, cluster.err(name)[-3000:]
-  finally:
-    cluster.kill_all()
-  for name in ('ps', 'worker0', 'worker1'):
-    assert 'Traceback' not in cluster.err(name), name
+  # Where another worker would write, were it not only the chief's job.
+  _train_to_the_end(cluster, train_dir, worker1_flags=(
+      '--train_dir=%s' % (tmp_path / 'not_the_chief'),))
 
   # Every global step applied the mean of 2 gradients, so the workers ran
   # 2 local steps per global step between them (plus at most the 2 tokens
@@ -404,14 +430,10 @@ def test_one_ps_two_workers_train_synchronously_and_eval_reads_the_chief(
                                                 'total_loss (raw)')]
   assert len(summary_steps) == 2
   assert summary_steps[1] >= summary_steps[0] + 100
-  proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
-                    '--data_dir=' + fake_data_root,
-                    '--checkpoint_dir=%s' % train_dir,
-                    '--eval_dir=%s' % (tmp_path / 'eval'),
-                    '--num_examples=2000', timeout=120)
-  assert float(PRECISION_LINE.search(proc.stdout).group(1)) >= 0.90
+  precision, out = _evaluate(fake_data_root, train_dir, tmp_path / 'eval')
+  assert precision >= 0.90
   assert '2000 images from %s' % (train_dir / ('model.ckpt-%d' % steps)) in (
-      proc.stdout)
+      out)
 
 
 @pytest.mark.slow
@@ -421,18 +443,8 @@ def test_workers_run_rejected_steps_again_and_train_as_well(fake_data_root,
   train_dir = tmp_path / 'train'
   cluster = _Cluster(tmp_path, '--data_dir=' + fake_data_root,
                      '--max_steps=%d' % steps, '--log_frequency=25')
-  try:
-    cluster.start('ps', '--job_name=ps', reject_every=7)
-    cluster.start('worker0', '--job_name=worker', '--task_index=0',
-                  '--train_dir=%s' % train_dir, reject_every=20)
-    cluster.start('worker1', '--job_name=worker', '--task_index=1',
-                  reject_every=13)
-    for name in ('worker0', 'worker1', 'ps'):
-      assert cluster.wait(name, timeout=240) == 0, cluster.err(name)[-3000:]
-  finally:
-    cluster.kill_all()
-  for name in ('ps', 'worker0', 'worker1'):
-    assert 'Traceback' not in cluster.err(name), name
+  _train_to_the_end(cluster, train_dir,
+                    rejections={'ps': 7, 'worker0': 20, 'worker1': 13})
   # Each worker met rejections, ran the steps again, and went on to the end
   # in its first session; the global step never went back.
   for name, task in (('worker0', 0), ('worker1', 1)):
@@ -446,12 +458,8 @@ def test_workers_run_rejected_steps_again_and_train_as_well(fake_data_root,
   # Its checkpoint evaluates as the undisturbed run's does (test above).
   assert tf.train.latest_checkpoint(str(train_dir)).endswith(
       'model.ckpt-%d' % steps)
-  proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
-                    '--data_dir=' + fake_data_root,
-                    '--checkpoint_dir=%s' % train_dir,
-                    '--eval_dir=%s' % (tmp_path / 'eval'),
-                    '--num_examples=2000', timeout=120)
-  assert float(PRECISION_LINE.search(proc.stdout).group(1)) >= 0.90
+  precision, _ = _evaluate(fake_data_root, train_dir, tmp_path / 'eval')
+  assert precision >= 0.90
 
 
 @pytest.mark.slow

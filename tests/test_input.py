@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 import cifar10_input
-from conftest import records_labels
+from conftest import queues_running, records_labels
 
 
 def _known_records(num):
@@ -27,12 +27,9 @@ def _decode_all(path, num):
                                                      num_epochs=1)
     record = cifar10_input.read_cifar10(queue)
     with tf.compat.v1.Session() as sess:
-      sess.run(tf.compat.v1.local_variables_initializer())
-      coord = tf.train.Coordinator()
-      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
-      out = [sess.run([record.label, record.uint8image]) for _ in range(num)]
-      coord.request_stop()
-      coord.join(threads)
+      with queues_running(sess):
+        out = [sess.run([record.label, record.uint8image])
+               for _ in range(num)]
   return out
 
 
@@ -65,13 +62,9 @@ def test_read_cifar10_records_decodes_many_at_once(tmp_path):
                                                      num_epochs=1)
     got_labels, got_images = cifar10_input.read_cifar10_records(queue, 4)
     with tf.compat.v1.Session() as sess:
-      sess.run(tf.compat.v1.local_variables_initializer())
-      coord = tf.train.Coordinator()
-      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
-      # Up to 4 per read: 4, then the 3 left in the file.
-      reads = [sess.run([got_labels, got_images]) for _ in range(2)]
-      coord.request_stop()
-      coord.join(threads)
+      with queues_running(sess):
+        # Up to 4 per read: 4, then the 3 left in the file.
+        reads = [sess.run([got_labels, got_images]) for _ in range(2)]
   assert [len(l) for l, _ in reads] == [4, 3]
   decoded_labels = np.concatenate([l for l, _ in reads])
   decoded_images = np.concatenate([x for _, x in reads])
@@ -168,18 +161,14 @@ def test_eval_image_is_standardized_central_crop(tmp_path, pipeline):
     assert batch_images.shape.as_list()[1:] == [24, 24, 3]
     got_images, got_labels = [], []
     with tf.compat.v1.Session() as sess:
-      sess.run(tf.compat.v1.local_variables_initializer())
-      coord = tf.train.Coordinator()
-      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
-      try:
-        while True:
-          x, y = sess.run([batch_images, batch_labels])
-          got_images.append(x)
-          got_labels.append(y)
-      except tf.errors.OutOfRangeError:
-        pass
-      coord.request_stop()
-      coord.join(threads)
+      with queues_running(sess):
+        try:
+          while True:
+            x, y = sess.run([batch_images, batch_labels])
+            got_images.append(x)
+            got_labels.append(y)
+        except tf.errors.OutOfRangeError:
+          pass
   got_images = np.concatenate(got_images)
   got_labels = np.concatenate(got_labels)
   # One pass, in file order, the final batch smaller (20 = 8 + 8 + 4).
@@ -328,13 +317,9 @@ def test_tf_data_distorts_each_record_as_the_queue_path_does(tmp_path):
     queue_labels, records = cifar10_input.read_cifar10_records(queue, 7)
     want_images = cifar10_input.distort_images(records, _fixed_distortions(7))
     with tf.compat.v1.Session() as sess:
-      sess.run(tf.compat.v1.local_variables_initializer())
-      coord = tf.train.Coordinator()
-      threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
-      got = sess.run([got_images, got_labels])
-      want = sess.run([want_images, queue_labels])
-      coord.request_stop()
-      coord.join(threads)
+      with queues_running(sess):
+        got = sess.run([got_images, got_labels])
+        want = sess.run([want_images, queue_labels])
   np.testing.assert_array_equal(got[1], want[1])
   np.testing.assert_array_equal(got[1][:, 0], labels)
   for i in range(7):

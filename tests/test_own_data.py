@@ -17,7 +17,7 @@ import cifar10_input
 import cifar10_make_records
 from cifar10_prepare import UserError
 from conftest import (PRECISION_LINE, QUICK, encode_png, publish,
-                      run_script, serve_folder, tarball)
+                      queues_running, run_script, serve_folder, tarball)
 
 
 def _hue_image(class_index, num_classes, rng, height=40, width=48):
@@ -199,11 +199,8 @@ def test_the_model_follows_the_classes_and_files_of_the_folder(tmp_path):
         assert sess.run(lr, {step: 780}) == pytest.approx(0.1)
         assert sess.run(lr, {step: 800}) == pytest.approx(0.01)
         sess.run(tf.compat.v1.global_variables_initializer())
-        coord = tf.train.Coordinator()
-        threads = tf.compat.v1.train.start_queue_runners(sess, coord)
-        batch = sess.run(labels)
-        coord.request_stop()
-        coord.join(threads)
+        with queues_running(sess):
+          batch = sess.run(labels)
   assert set(batch.tolist()) <= {0, 1, 2}
 
 
@@ -251,12 +248,8 @@ def test_cifar100_records_give_the_chosen_label_and_width(
       logits = cifar10.inference(images)
       assert logits.shape.as_list()[1] == classes
       with tf.compat.v1.Session() as sess:
-        sess.run(tf.compat.v1.local_variables_initializer())
-        coord = tf.train.Coordinator()
-        threads = tf.compat.v1.train.start_queue_runners(sess, coord)
-        got_images, got_labels = sess.run([images, labels])
-        coord.request_stop()
-        coord.join(threads)
+        with queues_running(sess):
+          got_images, got_labels = sess.run([images, labels])
   np.testing.assert_array_equal(got_labels, records[:, index])
   # The image bytes after both labels: the central crop, standardized.
   first = records[0, 2:].reshape(3, 32, 32).transpose(1, 2, 0)[4:28, 4:28]

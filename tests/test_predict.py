@@ -17,7 +17,7 @@ import cifar10_input
 import cifar10_predict
 import cifar10_runtime
 from cifar10_prepare import UserError
-from conftest import (encode_png, run_script,
+from conftest import (encode_png, queues_running, run_script,
                       write_checkpoint_of_other_width,
                       write_constant_checkpoint, write_random_checkpoint)
 
@@ -266,12 +266,8 @@ def test_predict_gives_each_test_image_the_class_evaluation_gives_it(
               cifar10.MOVING_AVERAGE_DECAY).variables_to_restore())
       with tf.compat.v1.Session() as sess:
         saver.restore(sess, tf.train.latest_checkpoint(trained[0]))
-        sess.run(tf.compat.v1.local_variables_initializer())
-        coord = tf.train.Coordinator()
-        threads = tf.compat.v1.train.start_queue_runners(sess, coord)
-        evaluated, eval_labels = sess.run([top_class, eval_labels])
-        coord.request_stop()
-        coord.join(threads)
+        with queues_running(sess):
+          evaluated, eval_labels = sess.run([top_class, eval_labels])
   np.testing.assert_array_equal(eval_labels, labels)
   names = cifar10_input.CLASS_NAMES
   assert [row['file'] for row in predicted] == paths
