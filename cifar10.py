@@ -18,7 +18,6 @@ parameters. Its variables live on the CPU, made with `get_variable` so that
 the towers of cifar10_multi_gpu_train.py share them.
 """
 
-import contextlib
 import os
 import re
 
@@ -32,6 +31,7 @@ from cifar10_input import NUM_CLASSES
 from cifar10_input import NUM_EXAMPLES_PER_EPOCH_FOR_EVAL  # pylint: disable=unused-import
 from cifar10_input import NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN  # pylint: disable=unused-import
 import cifar10_prepare
+import cifar10_summaries
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
@@ -68,10 +68,10 @@ tf.compat.v1.flags.register_multi_flags_validator(
     message='--use_fp16 (everything in float16) and --mixed_precision exclude '
     'each other: pass one of them')
 tf.compat.v1.flags.DEFINE_boolean(
-    'fast_lrn_gradient', True,
-    'Take the gradient of norm1 and norm2 from banded matrix products rather '
-    'than from TensorFlow\'s LRNGrad kernel: the same values, several times '
-    'faster on a CPU. The forward pass is the LRN op either way.')
+    'fast_lrn', True,
+    'Compute norm1 and norm2, and their gradients, from products with a '
+    'banded matrix (band_lrn) rather than with TensorFlow\'s LRN and LRNGrad '
+    'kernels: the same values, several times faster on a CPU.')
 tf.compat.v1.flags.DEFINE_boolean(
     'fake_data', False,
     'Train and evaluate on synthetic, learnable CIFAR-format files, written '
@@ -107,26 +107,6 @@ LOSS_SCALE = 1024.0
 TOWER_NAME = 'tower'
 
 
-def _scalar_summary(tag, value):
-  """A scalar summary tagged exactly `tag`.
-
-  `tf.compat.v1.summary.scalar` prefixes the name scope and replaces spaces
-  and brackets, so 'conv1/sparsity' inside the conv1 scope would come out
-  as 'conv1/conv1/sparsity' and 'total_loss (raw)' as 'total_loss__raw_'.
-  The raw op keeps the tag as given.
-  """
-  tf.compat.v1.add_to_collection(
-      tf.compat.v1.GraphKeys.SUMMARIES,
-      tf.raw_ops.ScalarSummary(tags=tag, values=value))
-
-
-def _histogram_summary(tag, values):
-  """A histogram summary tagged exactly `tag` (see `_scalar_summary`)."""
-  tf.compat.v1.add_to_collection(
-      tf.compat.v1.GraphKeys.SUMMARIES,
-      tf.raw_ops.HistogramSummary(tag=tag, values=values))
-
-
 def _activation_summary(x):
   """Summarizes a layer's output: a histogram, and its share of zeros.
 
@@ -137,8 +117,8 @@ def _activation_summary(x):
     x: The layer's output Tensor.
   """
   layer = x.op.name.split('/')[-1]
-  _histogram_summary(layer + '/activations', x)
-  _scalar_summary(layer + '/sparsity', tf.nn.zero_fraction(x))
+  cifar10_summaries.histogram(layer + '/activations', x)
+  cifar10_summaries.scalar(layer + '/sparsity', tf.nn.zero_fraction(x))
 
 
 def _dtype():
@@ -284,56 +264,53 @@ def inputs(eval_data, num_epochs=None):
   return tf.cast(images, _dtype()), labels
 
 
-@tf.RegisterGradient('LRNBandGrad')
-def _lrn_band_grad(op, grad):
-  """The gradient of an LRN op, from matrix products and elementwise ops.
+def band_lrn(x, depth_radius, bias, alpha, beta, name=None):
+  """Local response normalization, as `tf.nn.lrn` computes it, from products.
 
   For `y = x * d ** -beta` with `d = bias + alpha * S(x * x)`, where `S` sums
-  each channel's window of `depth_radius` channels on either side:
+  each channel's window of `depth_radius` channels on either side, the
+  gradient is
 
-    dx = grad * d ** -beta - 2 * alpha * beta * x * S(grad * y / d)
+    dx = dy * d ** -beta - 2 * alpha * beta * x * S(dy * y / d)
 
   which is what the LRNGrad kernel computes. `S` is a product with a banded
-  0/1 matrix, which oneDNN and cuBLAS do fast, while the CPU LRNGrad kernel
-  walks each window element by element.
+  0/1 matrix, which oneDNN and cuBLAS do fast, while the CPU kernels walk
+  each window element by element; and the gradient reuses the forward pass's
+  `d` and `d ** -beta` instead of computing them again.
 
   Args:
-    op: The LRN op.
-    grad: The gradient with respect to its output.
+    x: Tensor [batch, height, width, depth] of floats; depth known.
+    depth_radius, bias, alpha, beta: As for `tf.nn.lrn`.
+    name: Name of the output op.
 
   Returns:
-    The gradient with respect to its input.
+    Tensor of the shape and dtype of `x`.
   """
-  x, y = op.inputs[0], op.outputs[0]
-  radius = op.get_attr('depth_radius')
-  bias, alpha, beta = (op.get_attr(name) for name in ('bias', 'alpha', 'beta'))
   depth = x.shape[-1]
-  if depth is None:  # The band needs the depth; the kernel does not.
-    return tf.raw_ops.LRNGrad(input_grads=grad, input_image=x, output_image=y,
-                              depth_radius=radius, bias=bias, alpha=alpha,
-                              beta=beta)
   channel = np.arange(depth)
-  band = tf.constant(abs(channel[:, None] - channel[None, :]) <= radius,
+  band = tf.constant(abs(channel[:, None] - channel[None, :]) <= depth_radius,
                      dtype=x.dtype)
 
   def window_sum(t):
     return tf.reshape(tf.matmul(tf.reshape(t, [-1, depth]), band),
                       tf.shape(t))
 
-  d = bias + alpha * window_sum(tf.square(x))
-  if beta == 0.75:  # The tutorial's: two square roots beat a general power.
-    d_pow = tf.math.rsqrt(d) * tf.math.rsqrt(tf.sqrt(d))
-  else:
-    d_pow = tf.pow(d, -beta)
-  return grad * d_pow - (2.0 * alpha * beta) * x * window_sum(grad * y / d)
+  @tf.custom_gradient
+  def normalize(x):
+    d = bias + alpha * window_sum(tf.square(x))
+    if beta == 0.75:  # The tutorial's: two square roots beat a general power.
+      scale = tf.math.rsqrt(d) * tf.math.rsqrt(tf.sqrt(d))
+    else:
+      scale = tf.pow(d, -beta)
+    y = x * scale
 
+    def grad(dy):
+      return dy * scale - (2.0 * alpha * beta) * x * window_sum(dy * y / d)
 
-def _lrn_gradient():
-  """A scope whose LRN ops take their gradient from `_lrn_band_grad`."""
-  if not FLAGS.fast_lrn_gradient:
-    return contextlib.nullcontext()
-  return tf.compat.v1.get_default_graph().gradient_override_map(
-      {'LRN': 'LRNBandGrad'})
+    return y, grad
+
+  with tf.compat.v1.name_scope(name, 'BandLRN', [x]) as scope:
+    return tf.identity(normalize(x), name=scope)
 
 
 def _conv_layer(name, inputs, shape, bias):
@@ -391,9 +368,11 @@ def _fully_connected(name, inputs, units, stddev, wd, bias, relu=True):
 
 def _lrn(inputs, name):
   """Local response normalization with the tutorial's constants."""
-  with _lrn_gradient():
-    return tf.nn.lrn(inputs, depth_radius=4, bias=1.0, alpha=0.001 / 9.0,
-                     beta=0.75, name=name)
+  settings = dict(depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
+                  name=name)
+  if FLAGS.fast_lrn and inputs.shape[-1] is not None:
+    return band_lrn(inputs, **settings)
+  return tf.nn.lrn(inputs, **settings)
 
 
 def _max_pool(inputs, name):
@@ -488,8 +467,8 @@ def add_loss_summaries(total_loss, scope=None):
     tracked[tag] = tensor
   update = averages.apply(list(tracked.values()))
   for tag, tensor in tracked.items():
-    _scalar_summary(tag + ' (raw)', tensor)
-    _scalar_summary(tag, averages.average(tensor))
+    cifar10_summaries.scalar(tag + ' (raw)', tensor)
+    cifar10_summaries.scalar(tag, averages.average(tensor))
   return update
 
 
@@ -508,7 +487,7 @@ def learning_rate(global_step):
       INITIAL_LEARNING_RATE, global_step,
       decay_steps=int(steps_per_epoch * NUM_EPOCHS_PER_DECAY),
       decay_rate=LEARNING_RATE_DECAY_FACTOR, staircase=True)
-  _scalar_summary('learning_rate', rate)
+  cifar10_summaries.scalar('learning_rate', rate)
   return rate
 
 
@@ -519,10 +498,10 @@ def add_variable_histograms(grads):
     grads: List of (gradient, variable) pairs.
   """
   for var in tf.compat.v1.trainable_variables():
-    _histogram_summary(var.op.name, var)
+    cifar10_summaries.histogram(var.op.name, var)
   for grad, var in grads:
     if grad is not None:
-      _histogram_summary(var.op.name + '/gradients', grad)
+      cifar10_summaries.histogram(var.op.name + '/gradients', grad)
 
 
 def compute_gradients(opt, total_loss):

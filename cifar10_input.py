@@ -552,14 +552,6 @@ def read_image_file(path):
   return data
 
 
-def decode_error_reason(error):
-  """The decoder's own reason, from the error of a failed `sess.run`."""
-  lines = [line.strip() for line in error.message.splitlines()]
-  reasons = [line for line in lines if line and not line.startswith(
-      ('Graph execution error', 'Detected at node', 'File "', 'Node:', '[['))]
-  return reasons[-1] if reasons else one_line(error)
-
-
 def _record_dataset(filenames, num_epochs, shuffle_files):
   """The raw records of the files, as a tf.data.Dataset of strings.
 

@@ -147,7 +147,7 @@ class Decoder(object):
       return None, str(e)
     except tf.errors.InvalidArgumentError as e:
       return None, '%s is damaged or not an image (%s)' % (
-          path, cifar10_input.decode_error_reason(e))
+          path, cifar10_prepare.op_error_reason(e))
 
   def close(self):
     self._sess.close()

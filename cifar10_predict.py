@@ -88,7 +88,7 @@ def predict(image_paths, checkpoint_path):
         except tf.errors.InvalidArgumentError as e:
           raise cifar10_prepare.UserError(
               '%s is damaged or not an image (%s): give PNG, JPEG, GIF or '
-              'BMP files' % (path, cifar10_input.decode_error_reason(e)))
+              'BMP files' % (path, cifar10_prepare.op_error_reason(e)))
       resized = np.stack(resized)
       chunks = [sess.run(probabilities,
                          {batch: resized[start:start + FLAGS.batch_size]})

@@ -73,6 +73,18 @@ def one_line(error):
   return ' '.join(str(text).split())
 
 
+def op_error_reason(error):
+  """An op's own reason for failing, from the error of a failed `sess.run`.
+
+  Graph-mode errors open with 'Graph execution error:' and where the op was
+  made; the reason comes after them.
+  """
+  lines = [line.strip() for line in (error.message or str(error)).splitlines()]
+  reasons = [line for line in lines if line and not line.startswith(
+      ('Graph execution error', 'Detected at node', 'File "', 'Node:', '[['))]
+  return reasons[-1] if reasons else one_line(error)
+
+
 def _what_is(path):
   """'a file', 'a FIFO', ... : what stands at `path`, in words."""
   mode = os.stat(path).st_mode

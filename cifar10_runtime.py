@@ -39,6 +39,7 @@ import tensorflow as tf
 
 from cifar10_prepare import check_folder_flag
 from cifar10_prepare import one_line
+from cifar10_prepare import op_error_reason
 from cifar10_prepare import UserError
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -671,7 +672,7 @@ def failure_error(error, stop_hook, train_dir):
   Returns:
     The TrainingError to raise.
   """
-  message = (error.message or str(error)).strip().splitlines()[0]
+  message = op_error_reason(error)
   if 'Nan in summary histogram' in message:
     step = stop_hook.current_step()
     if step is None:  # The session is gone; the newest checkpoint stands.

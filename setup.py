@@ -18,6 +18,7 @@ setup(
     py_modules=[
         'cifar10_prepare',
         'cifar10_runtime',
+        'cifar10_summaries',
         'cifar10_input',
         'cifar10',
         'cifar10_train',

@@ -24,9 +24,10 @@ import cifar10_train
 FLAGS = tf.compat.v1.flags.FLAGS
 
 # The modules whose flags users set.
-MODULES = ('cifar10', 'cifar10_input', 'cifar10_runtime', 'cifar10_eval',
-           'cifar10_multi_gpu_train', 'cifar10_distributed_train',
-           'cifar10_predict', 'cifar10_export', 'cifar10_make_records')
+MODULES = ('cifar10', 'cifar10_summaries', 'cifar10_input', 'cifar10_runtime',
+           'cifar10_eval', 'cifar10_multi_gpu_train',
+           'cifar10_distributed_train', 'cifar10_predict', 'cifar10_export',
+           'cifar10_make_records')
 
 # Values refused while parsing: out of range, not a number, unknown choice.
 REFUSED_VALUES = {
@@ -76,7 +77,7 @@ FILE_FLAGS = {
 # booleans and the cluster (tests/test_distributed.py).
 FREE = {
     'fresh_start', 'fall_back_checkpoint', 'log_device_placement', 'use_fp16',
-    'fast_lrn_gradient', 'fake_data', 'run_once', 'ps_hosts', 'worker_hosts',
+    'fast_lrn', 'fast_histograms', 'fake_data', 'run_once', 'ps_hosts', 'worker_hosts',
     'json', 'tflite', 'tflite_quantize', 'overwrite', 'seed',
 }
 

@@ -205,12 +205,16 @@ def test_mixed_precision_computes_in_16_bits_and_keeps_float32_state(
     images, labels, logits, total_loss = _build()
     global_step = tf.compat.v1.train.get_or_create_global_step()
     train_op = cifar10.train(total_loss, global_step)
-    heavy = [op for op in tf.compat.v1.get_default_graph().get_operations()
-             if op.type in ('Conv2D', 'MatMul') and
-             not op.name.startswith('gradients')]
+    products = [op for op in tf.compat.v1.get_default_graph().get_operations()
+                if op.type in ('Conv2D', 'MatMul')]
+    heavy = [op for op in products if op.name.split('/')[0] in LAYERS and
+             op.name.count('/') == 1]
     assert len(heavy) == 5  # conv1, conv2, local3, local4, softmax_linear.
     for op in heavy:
       assert op.outputs[0].dtype == precision, op.name
+    # Normalization stays in float32: the band products of norm1 and norm2.
+    norms = [op for op in products if op.name.startswith(('norm1/', 'norm2/'))]
+    assert norms and all(op.outputs[0].dtype == tf.float32 for op in norms)
     for var in tf.compat.v1.global_variables():
       if var.dtype.base_dtype.is_floating:
         assert var.dtype.base_dtype == tf.float32, var.op.name
@@ -240,53 +244,56 @@ def test_float16_loss_scaling_keeps_gradients_too_small_for_float16():
 
 
 @pytest.mark.parametrize('depth, beta', [(64, 0.75), (6, 0.5)])
-def test_fast_lrn_gradient_equals_the_lrn_grad_kernel(depth, beta):
+def test_band_lrn_equals_the_lrn_and_lrn_grad_kernels(depth, beta):
   rng = np.random.default_rng(3)
   x_value = np.abs(rng.normal(0.0, 30.0, size=(4, 5, 5, depth)))
   grad_value = rng.normal(size=(4, 5, 5, depth))
-  grads = {}
-  for fast in (True, False):
-    with tf.Graph().as_default():
-      with flagsaver.flagsaver(fast_lrn_gradient=fast):
-        x = tf.compat.v1.placeholder(tf.float32, x_value.shape)
-        upstream = tf.compat.v1.placeholder(tf.float32, x_value.shape)
-        with cifar10._lrn_gradient():  # pylint: disable=protected-access
-          y = tf.nn.lrn(x, 4, bias=1.0, alpha=0.001 / 9.0, beta=beta)
-        dx, = tf.gradients(y, x, upstream)
-      kernels = {op.type for op in tf.compat.v1.get_default_graph()
-                 .get_operations()}
-      assert ('LRNGrad' in kernels) != fast
-      with tf.compat.v1.Session() as sess:
-        grads[fast] = sess.run(dx, {x: x_value, upstream: grad_value})
+  settings = dict(depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=beta)
+  with tf.Graph().as_default():
+    x = tf.constant(x_value, tf.float32)
+    upstream = tf.constant(grad_value, tf.float32)
+    band = cifar10.band_lrn(x, name='norm', **settings)
+    kernel = tf.nn.lrn(x, **settings)
+    band_grad, = tf.gradients(band, x, upstream)
+    kernel_grad, = tf.gradients(kernel, x, upstream)
+    types = {op.type for op in tf.compat.v1.get_default_graph()
+             .get_operations()}
+    with tf.compat.v1.Session() as sess:
+      band, kernel, band_grad, kernel_grad = sess.run(
+          [band, kernel, band_grad, kernel_grad])
+  assert types >= {'LRN', 'LRNGrad'}  # Both from the kernel's side alone.
   # Large inputs, so the normalization (not just 1/bias) is exercised.
-  assert not np.allclose(grads[False], grad_value, rtol=0.05)
-  np.testing.assert_allclose(grads[True], grads[False], rtol=1e-4,
-                             atol=1e-6)
+  assert not np.allclose(kernel, x_value, rtol=0.05)
+  assert not np.allclose(kernel_grad, grad_value, rtol=0.05)
+  np.testing.assert_allclose(band, kernel, rtol=1e-5, atol=1e-6)
+  np.testing.assert_allclose(band_grad, kernel_grad, rtol=1e-4, atol=1e-6)
 
 
-def test_inference_uses_the_fast_lrn_gradient_unless_told_not_to():
+def test_inference_normalizes_with_band_lrn_unless_told_not_to():
   for fast in (True, False):
     with tf.Graph().as_default():
-      with flagsaver.flagsaver(fast_lrn_gradient=fast):
+      with flagsaver.flagsaver(fast_lrn=fast):
         _, _, _, total_loss = _build()
         tf.gradients(total_loss, tf.compat.v1.trainable_variables())
       graph = tf.compat.v1.get_default_graph()
-      assert [graph.get_operation_by_name(name).type
-              for name in ('norm1', 'norm2')] == ['LRN', 'LRN']
-      lrn_grads = [op for op in graph.get_operations()
-                   if op.type == 'LRNGrad']
-      assert len(lrn_grads) == (0 if fast else 2)
+      norms = [graph.get_operation_by_name(name).type
+               for name in ('norm1', 'norm2')]
+      kernels = [op.type for op in graph.get_operations()
+                 if op.type in ('LRN', 'LRNGrad')]
+      if fast:
+        assert norms == ['Identity', 'Identity'] and not kernels
+      else:
+        assert norms == ['LRN', 'LRN']
+        assert sorted(kernels) == ['LRN', 'LRN', 'LRNGrad', 'LRNGrad']
 
 
-def test_fast_lrn_gradient_falls_back_to_the_kernel_for_unknown_depth():
+def test_lrn_uses_the_kernels_when_the_depth_is_unknown():
   x_value = np.abs(np.random.default_rng(4).normal(0.0, 30.0, (2, 3, 3, 8)))
   with tf.Graph().as_default():
     x = tf.compat.v1.placeholder(tf.float32, [None, None, None, None])
-    with cifar10._lrn_gradient():  # pylint: disable=protected-access
-      y = tf.nn.lrn(x, 4, bias=1.0, alpha=0.001 / 9.0, beta=0.75)
-    dx, = tf.gradients(tf.reduce_sum(y * y), x)
-    want, = tf.gradients(tf.reduce_sum(tf.nn.lrn(x, 4, 1.0, 0.001 / 9.0,
-                                                  0.75) ** 2), x)
+    y = cifar10._lrn(x, 'norm')  # pylint: disable=protected-access
+    assert y.op.type == 'LRN'
+    want = tf.nn.lrn(x, 4, 1.0, 0.001 / 9.0, 0.75)
     with tf.compat.v1.Session() as sess:
-      got, want = sess.run([dx, want], {x: x_value})
-  np.testing.assert_allclose(got, want, rtol=1e-6)
+      got, want = sess.run([y, want], {x: x_value})
+  np.testing.assert_array_equal(got, want)

@@ -47,9 +47,10 @@ def _losses(*flags, **env):
 
 
 def test_first_losses_agree_with_and_without_the_speed_settings():
-  # The suite's defaults: oneDNN on, all cores, the fast LRN gradient.
+  # The suite's defaults: oneDNN on, all cores, norm1 and norm2 from band
+  # products.
   fast = _losses()
-  plain = _losses('--nofast_lrn_gradient', TF_ENABLE_ONEDNN_OPTS='0',
+  plain = _losses('--nofast_lrn', TF_ENABLE_ONEDNN_OPTS='0',
                   TF_NUM_INTRAOP_THREADS='1', TF_NUM_INTEROP_THREADS='1')
   assert fast[0] == pytest.approx(4.67, abs=0.1)
   assert fast[-1] < fast[0]
