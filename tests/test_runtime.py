@@ -14,11 +14,13 @@ import threading
 import time
 from types import SimpleNamespace
 
+from absl.testing import flagsaver
 import pytest
 import tensorflow as tf
 
 import cifar10_prepare
 import cifar10_runtime
+import cifar10_summaries
 
 
 def _save_checkpoints(train_dir, steps):
@@ -166,12 +168,26 @@ def test_failed_save_keeps_the_previous_checkpoint(tmp_path):
   assert tf.train.latest_checkpoint(train_dir) == paths[0]
 
 
-def test_nan_in_a_histogram_rolls_back_like_a_nan_loss(tmp_path):
+def _histogram_error(values):
+  """The error of a session step whose histogram summary meets `values`."""
+  with tf.Graph().as_default():
+    summary = cifar10_summaries.histogram_op('conv1/activations',
+                                             tf.constant(values, tf.float32))
+    with tf.compat.v1.Session() as sess:
+      try:
+        sess.run(summary)
+      except tf.errors.InvalidArgumentError as e:
+        return e
+  raise AssertionError('the histogram accepted %r' % values)
+
+
+@pytest.mark.parametrize('fast', [True, False])
+def test_nan_in_a_histogram_rolls_back_like_a_nan_loss(tmp_path, fast):
   train_dir = str(tmp_path)
   paths = _save_checkpoints(train_dir, [5, 10])
+  with flagsaver.flagsaver(fast_histograms=fast):
+    error = _histogram_error([1.0, float('nan')])
   run = _TinyTraining(train_dir, step=10)
-  error = tf.errors.InvalidArgumentError(None, None,
-                                         'Nan in summary histogram for: x')
   message = str(cifar10_runtime.failure_error(error, run.hook, train_dir))
   run.close()
   assert message.startswith('the loss became NaN at step 10; the last good '
