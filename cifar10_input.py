@@ -415,18 +415,23 @@ def distort_images(depth_major_images, distortions):
   Returns:
     float32 Tensor [n, 24, 24, 3].
   """
-  span = tf.range(IMAGE_SIZE)
-  offsets = distortions['offsets']
-  rows = offsets[:, :1] + span
-  cols = offsets[:, 1:] + tf.where(distortions['flips'][:, None],
-                                   IMAGE_SIZE - 1 - span, span)
   # One gather crops, mirrors and moves colour last: output [i, r, c, k] is
-  # stored byte [i, k, rows[i, r], cols[i, c]]. Indexing only, so every
-  # value is exactly a byte of the record.
-  index = (tf.range(DEPTH) * (HEIGHT * WIDTH) +
-           rows[:, :, None, None] * WIDTH + cols[:, None, :, None])
-  flat = tf.reshape(depth_major_images, [-1, DEPTH * HEIGHT * WIDTH])
-  images = tf.cast(tf.gather(flat, index, batch_dims=1), tf.float32)
+  # stored byte [i, k, row, col], at row = offsets[i, 0] + r and col =
+  # offsets[i, 1] + c (or + 23 - c if flipped). That is a fixed pattern for
+  # each of flipped and unflipped, plus where the image's crop starts.
+  # Indexing only, so every value is exactly a byte of the record.
+  row, col, channel = np.meshgrid(np.arange(IMAGE_SIZE), np.arange(IMAGE_SIZE),
+                                  np.arange(DEPTH), indexing='ij')
+  plane = channel * (HEIGHT * WIDTH) + row * WIDTH
+  patterns = tf.constant(np.stack([plane + col,
+                                   plane + (IMAGE_SIZE - 1 - col)]), tf.int32)
+  offsets = distortions['offsets']
+  starts = (tf.range(tf.shape(offsets)[0]) * (DEPTH * HEIGHT * WIDTH) +
+            offsets[:, 0] * WIDTH + offsets[:, 1])
+  index = (tf.gather(patterns, tf.cast(distortions['flips'], tf.int32)) +
+           starts[:, None, None, None])
+  images = tf.cast(tf.gather(tf.reshape(depth_major_images, [-1]), index),
+                   tf.float32)
 
   # Brightness then contrast, as adjust_brightness and adjust_contrast do
   # it: f * ((x + d) - (m + d)) + (m + d) = f * x + ((1 - f) * m + d), where

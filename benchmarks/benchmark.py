@@ -19,9 +19,9 @@ Measures, in one run:
 
 the peak memory of each, the machine's float32 multiply-add peak (large
 matrix products) and the full step's share of it, and variants that show
-what each choice gains (oneDNN, distorting many records at once, the LRN
-gradient, preprocessing threads, session thread pools, summaries, the
-tf.data pipeline, mixed precision).
+what each choice gains (oneDNN, distorting many records at once, the band
+LRN, preprocessing threads, session thread pools, summaries, the vectorized
+histograms, the tf.data pipeline, mixed precision).
 
 Each measurement runs in a fresh process of this script (`--measure`), since
 oneDNN is chosen when TensorFlow loads and thread pools are made once per
@@ -77,9 +77,9 @@ import cifar10_train
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
-VARIANT_GROUPS = ('onednn', 'distortions', 'lrn_gradient', 'preprocess_threads',
-                  'session_threads', 'summaries', 'input_pipeline',
-                  'mixed_precision')
+VARIANT_GROUPS = ('onednn', 'distortions', 'lrn', 'preprocess_threads',
+                  'session_threads', 'summaries', 'histograms',
+                  'input_pipeline', 'mixed_precision')
 MEASUREMENTS = ('input', 'ceiling', 'full', 'twin', 'eval')
 
 # How long to measure.
@@ -88,7 +88,7 @@ tf.compat.v1.flags.DEFINE_integer(
     'Timed windows per measurement; the table shows their median, minimum '
     'and maximum.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
-    'rounds', 2,
+    'rounds', 3,
     'Processes per measurement of the defaults. The rounds take turns (input, '
     'ceiling, full, twin, eval, then again), so that a machine whose speed '
     'drifts weighs on every measurement alike; their windows are pooled.',
@@ -638,8 +638,8 @@ def _variant_runs(onednn_default):
   if 'distortions' in FLAGS.variants:
     variant = Variant('records_per_read_1', {}, ('--records_per_read=1',))
     runs += [('input', variant), ('full', variant)]
-  if 'lrn_gradient' in FLAGS.variants:
-    variant = Variant('lrn_grad_kernel', {}, ('--nofast_lrn_gradient',))
+  if 'lrn' in FLAGS.variants:
+    variant = Variant('lrn_kernels', {}, ('--nofast_lrn',))
     runs += [('ceiling', variant), ('full', variant)]
   if 'preprocess_threads' in FLAGS.variants:
     default = cifar10_input.preprocess_thread_count()
@@ -656,6 +656,9 @@ def _variant_runs(onednn_default):
     runs.append(('full', Variant(
         'summaries_off', {},
         ('--save_summaries_steps=%d' % NO_SUMMARIES_STEPS,))))
+  if 'histograms' in FLAGS.variants:
+    runs.append(('full', Variant('histogram_kernel', {},
+                                 ('--nofast_histograms',))))
   if 'input_pipeline' in FLAGS.variants:
     variant = Variant('tf_data', {}, ('--input_pipeline=tf_data',))
     runs += [('input', variant), ('full', variant), ('eval', variant)]
