@@ -126,7 +126,7 @@ def histogram_op(tag, values):
     }
     histo = _encode('tensorflow.HistogramProto', fields)
     value = _encode('tensorflow.Summary.Value',
-                    {'tag': tf.constant(tag), 'histo': histo})
+                    {'tag': tf.constant(tag, name='tag'), 'histo': histo})
     return _encode('tensorflow.Summary', {'value': value})
 
 
