@@ -30,7 +30,10 @@ process. Within a process, after `--warmup_steps` untimed steps, the steps are
 timed in `--repeats` windows of `--steps` steps. The defaults are measured in
 `--rounds` processes each, taking turns, and their windows pooled; the table
 gives the median, minimum and maximum over the windows, and all figures go to
-`--json_out`.
+`--json_out`. The full step's ratios to the ceiling and to the twin are taken
+round by round, from runs a minute apart, and their median reported: on a
+machine whose speed drifts by a tenth over half an hour, a ratio of pooled
+medians can move by as much as the 5% it is meant to resolve.
 
 Usage, from the top of a checkout:
 
@@ -89,10 +92,11 @@ tf.compat.v1.flags.DEFINE_integer(
     'Timed windows per measurement; the table shows their median, minimum '
     'and maximum.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
-    'rounds', 3,
+    'rounds', 5,
     'Processes per measurement of the defaults. The rounds take turns (input, '
     'ceiling, full, twin, eval, then again), so that a machine whose speed '
-    'drifts weighs on every measurement alike; their windows are pooled.',
+    'drifts weighs on every measurement alike; their windows are pooled, and '
+    'full / ceiling and full / twin are the median of the rounds\' ratios.',
     lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
     'steps', 40, 'Steps (batches) in each timed window.', lower_bound=1)
@@ -696,6 +700,31 @@ def twin_at_its_best(pooled, variant_runs):
                   [rate * gain for rate in pooled['images_per_sec']['windows']]))
 
 
+def ratio_by_rounds(round_runs, numerator, denominator, scale=1.0):
+  """One measurement's rate over another's, round by round.
+
+  A round's runs follow each other within a minute or two, so their ratio
+  is not moved by a machine whose speed drifts over the benchmark's half
+  hour, as a ratio of medians pooled across the rounds can be.
+
+  Args:
+    round_runs: The rounds' runs in order, as `_run` returns them: each round
+      one run of every measurement, in the order of MEASUREMENTS.
+    numerator: The measurement on top.
+    denominator: The measurement below.
+    scale: Divides the denominator's rates (the twin's gain at its best).
+
+  Returns:
+    Dict: `median` of the rounds' ratios, and `rounds`, each round's.
+  """
+  ratios = []
+  for start in range(0, len(round_runs), len(MEASUREMENTS)):
+    rates = {run['measurement']: run['images_per_sec']['median']
+             for run in round_runs[start:start + len(MEASUREMENTS)]}
+    ratios.append(rates[numerator] / (rates[denominator] * scale))
+  return {'median': statistics.median(ratios), 'rounds': ratios}
+
+
 def _verdicts(runs):
   """Plain-words lines on the tf.data and mixed-precision variants."""
   lines = []
@@ -821,7 +850,16 @@ def format_report(report):
       'training consumes' % ratios['input_over_full'],
       'full / twin     %6.2f  the script against the TF2 twin at its best '
       '(>= 1.00: no slower)' % ratios['full_over_twin'],
+      '',
+      'The two ratios against full are medians of the rounds\' own ratios '
+      '(runs minutes apart):',
   ]
+  for name, label in (('full_over_ceiling', 'full / ceiling'),
+                      ('full_over_twin', 'full / twin')):
+    lines.append('  %-14s rounds %s; of the pooled medians %.2f' % (
+        label, ' '.join('%.2f' % r
+                        for r in report['ratios_by_round'][name]['rounds']),
+        report['ratios_of_pooled_medians'][name]))
   verdicts = _verdicts(report['runs'])
   if verdicts:
     lines += ['', 'tf.data and mixed precision, each against the defaults '
@@ -895,6 +933,14 @@ def benchmark():
   def median(name):
     return measurements[name]['images_per_sec']['median']
 
+  round_runs = runs[:FLAGS.rounds * len(MEASUREMENTS)]
+  by_rounds = {
+      'full_over_ceiling': ratio_by_rounds(round_runs, 'full', 'ceiling'),
+      'full_over_twin': ratio_by_rounds(
+          round_runs, 'full', 'twin',
+          measurements['twin'].get('gain_over_baseline', 1.0)),
+  }
+
   peak = _run('peak', DEFAULTS)
   macs_per_image = training_macs_per_image()
   peak['macs_per_image'] = macs_per_image
@@ -926,11 +972,16 @@ def benchmark():
       },
       'measurements': measurements,
       'ratios': {
-          'full_over_ceiling': median('full') / median('ceiling'),
+          'full_over_ceiling': by_rounds['full_over_ceiling']['median'],
           'input_over_full': median('input') / median('full'),
-          'full_over_twin': median('full') / median('twin'),
+          'full_over_twin': by_rounds['full_over_twin']['median'],
           'full_over_peak': (median('full') * macs_per_image /
                              peak['macs_per_sec']['median']),
+      },
+      'ratios_by_round': by_rounds,
+      'ratios_of_pooled_medians': {
+          'full_over_ceiling': median('full') / median('ceiling'),
+          'full_over_twin': median('full') / median('twin'),
       },
       'peak': peak,
       'runs': runs,
