@@ -31,9 +31,11 @@ timed in `--repeats` windows of `--steps` steps. The defaults are measured in
 `--rounds` processes each, taking turns, and their windows pooled; the table
 gives the median, minimum and maximum over the windows, and all figures go to
 `--json_out`. The full step's ratios to the ceiling and to the twin are taken
-round by round, from runs a minute apart, and their median reported: on a
-machine whose speed drifts by a tenth over half an hour, a ratio of pooled
-medians can move by as much as the 5% it is meant to resolve.
+window by window: in each round's full process, a window of the ceiling and
+one of the twin run right after each window of the full step, and the
+median of those paired ratios is reported. On a machine whose speed drifts
+by a tenth within a minute, a ratio of medians from processes minutes apart
+can move by more than the 5% it is meant to resolve.
 
 Usage, from the top of a checkout:
 
@@ -43,6 +45,7 @@ Usage, from the top of a checkout:
 """
 
 import collections
+import concurrent.futures
 import contextlib
 import datetime
 import io
@@ -95,8 +98,9 @@ tf.compat.v1.flags.DEFINE_integer(
     'rounds', 5,
     'Processes per measurement of the defaults. The rounds take turns (input, '
     'ceiling, full, twin, eval, then again), so that a machine whose speed '
-    'drifts weighs on every measurement alike; their windows are pooled, and '
-    'full / ceiling and full / twin are the median of the rounds\' ratios.',
+    'drifts weighs on every measurement alike; their windows are pooled. '
+    'Each round\'s full process also times the ceiling and the twin beside '
+    'each of its windows, for full / ceiling and full / twin.',
     lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
     'steps', 40, 'Steps (batches) in each timed window.', lower_bound=1)
@@ -124,6 +128,12 @@ tf.compat.v1.flags.DEFINE_enum(
     'Internal: make only this measurement, in this process, and print its '
     'figures as one JSON line. The benchmark starts itself this way for '
     'each measurement.')
+
+tf.compat.v1.flags.DEFINE_boolean(
+    'paired_windows', False,
+    'Internal: with --measure=full, also time a window of the ceiling and '
+    'one of the twin, in this process, after each window of the full step. '
+    'The benchmark asks this of the rounds\' full runs.')
 
 tf.compat.v1.flags.register_validator(
     'variants', lambda groups: set(groups) <= set(VARIANT_GROUPS),
@@ -266,18 +276,21 @@ def measure_input():
           'fill_images': _fill_images()}
 
 
-def measure_ceiling():
-  """Times the training step of `cifar10.train()` on a batch in memory.
+def _ceiling_step():
+  """The training step of `cifar10.train()` on a batch in memory.
 
   The graph is the training script's, with the input queues replaced by
-  constants; the step runs only the train op, no summaries.
+  constants; the step runs only the train op, no summaries. It builds its
+  own graph and session, so it can sit beside another in one process.
 
   Returns:
-    Dict: `images_per_sec` (one per window); `parameters`, the number of
-    trainable parameters; `first_loss`, the total loss before training.
+    run_step: Callable that runs one step.
+    figures: Dict: `parameters`, the number of trainable parameters;
+      `first_loss`, the total loss before training.
   """
   batch_images, batch_labels = _memory_batch()
-  with tf.Graph().as_default():
+  graph = tf.Graph()
+  with graph.as_default():
     global_step = tf.compat.v1.train.get_or_create_global_step()
     images = tf.constant(batch_images)
     if FLAGS.use_fp16:
@@ -287,12 +300,76 @@ def measure_ceiling():
     train_op = cifar10.train(loss, global_step)
     parameters = sum(v.shape.num_elements()
                      for v in tf.compat.v1.trainable_variables())
-    with tf.compat.v1.Session(config=_session_config()) as sess:
-      sess.run(tf.compat.v1.global_variables_initializer())
-      first_loss = float(sess.run(loss))
-      rates = _time_steps(lambda: sess.run(train_op))
-  return {'images_per_sec': rates, 'parameters': parameters,
-          'first_loss': first_loss}
+    sess = tf.compat.v1.Session(config=_session_config())
+    sess.run(tf.compat.v1.global_variables_initializer())
+    first_loss = float(sess.run(loss))
+  return (lambda: sess.run(train_op),
+          {'parameters': parameters, 'first_loss': first_loss})
+
+
+def measure_ceiling():
+  """Times the training step of `cifar10.train()` on a batch in memory.
+
+  Returns:
+    Dict: `images_per_sec` (one per window), and the figures of
+    `_ceiling_step()`.
+  """
+  run_step, figures = _ceiling_step()
+  return dict(figures, images_per_sec=_time_steps(run_step))
+
+
+class _PairedWindows(io.StringIO):
+  """The full step's log, which times the ceiling and the twin beside it.
+
+  `measure_full` sends the training script's output here. When the line of
+  the last step of a window of the full step arrives, a window of the
+  ceiling and one of the twin run right then, in this process, so each
+  window of the full step has both within seconds of it: a machine whose
+  speed drifts moves all three alike. The training step after them waits
+  for them, and is not timed.
+  """
+
+  def __init__(self, window_ends):
+    """Builds the ceiling and the twin, and warms them up.
+
+    Args:
+      window_ends: The global steps whose log line ends a window.
+    """
+    super().__init__()
+    self._window_ends = set(window_ends)
+    self._pending = ''
+    ceiling_step, _ = _ceiling_step()
+    self._steps = {'ceiling': ceiling_step, 'twin': _twin_step()[0]}
+    self.rates = {name: [] for name in self._steps}
+    # The two run on a thread of their own, out of the training graph that
+    # is the default where the log is written (TensorFlow keeps the default
+    # graph per thread), while the training waits for them.
+    self._thread = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    self._thread.submit(self._warm_up).result()
+
+  def _warm_up(self):
+    for run_step in self._steps.values():
+      for _ in range(FLAGS.warmup_steps):
+        run_step()
+
+  def _time_windows(self):
+    for name, run_step in self._steps.items():
+      run_step()  # The other graph's caches are cold: not timed.
+      start = time.perf_counter()
+      for _ in range(FLAGS.steps):
+        run_step()
+      self.rates[name].append(FLAGS.batch_size * FLAGS.steps /
+                              (time.perf_counter() - start))
+
+  def write(self, text):
+    written = super().write(text)
+    self._pending += text
+    *lines, self._pending = self._pending.split('\n')
+    for line in lines:
+      match = LOG_LINE.search(line)
+      if match and int(match.group(1)) in self._window_ends:
+        self._thread.submit(self._time_windows).result()
+    return written
 
 
 def measure_full():
@@ -300,19 +377,29 @@ def measure_full():
 
   Runs `cifar10_train.train()` as the script does, into a temporary
   --train_dir, logging every step; each log line gives that step's time.
+  With --paired_windows, a window of the ceiling and one of the twin follow
+  each window (`_PairedWindows`), and the step after them is not timed.
 
   Returns:
     Dict: `images_per_sec` (one per window); `first_step_seconds`, the
-    first step, which waits for the queue to fill; `fill_images`.
+    first step, which waits for the queue to fill; `fill_images`; with
+    --paired_windows, `paired`, the ceiling's and the twin's images/s in the
+    windows beside the full step's, in the same order.
 
   Raises:
     RuntimeError: the log lacks a line for some step.
   """
+  # Step 0 fills the queue; then the warm-up steps; then the windows, each
+  # followed, when paired, by one step that waits for the other two.
+  gap = 1 if FLAGS.paired_windows else 0
+  starts = [1 + FLAGS.warmup_steps + i * (FLAGS.steps + gap)
+            for i in range(FLAGS.repeats)]
+  ends = [start + FLAGS.steps - 1 for start in starts]
   train_dir = tempfile.mkdtemp(prefix='cifar10_benchmark_')
   FLAGS.train_dir = train_dir
-  FLAGS.max_steps = 1 + FLAGS.warmup_steps + FLAGS.repeats * FLAGS.steps
+  FLAGS.max_steps = ends[-1] + 1
   FLAGS.log_frequency = 1
-  log = io.StringIO()
+  log = _PairedWindows(ends) if FLAGS.paired_windows else io.StringIO()
   try:
     with contextlib.redirect_stdout(log):
       cifar10_train.train()
@@ -324,13 +411,14 @@ def measure_full():
   if sorted(seconds) != list(range(FLAGS.max_steps)):
     raise RuntimeError('cifar10_train.py did not log each of its %d steps:\n%s'
                        % (FLAGS.max_steps, log.getvalue()[-2000:]))
-  timed = [seconds[step] for step in range(1 + FLAGS.warmup_steps,
-                                           FLAGS.max_steps)]
-  windows = [timed[i:i + FLAGS.steps] for i in range(0, len(timed),
-                                                     FLAGS.steps)]
-  return {'images_per_sec': [FLAGS.batch_size * len(w) / sum(w)
-                             for w in windows],
-          'first_step_seconds': seconds[0], 'fill_images': _fill_images()}
+  rates = [FLAGS.batch_size * FLAGS.steps /
+           sum(seconds[step] for step in range(start, end + 1))
+           for start, end in zip(starts, ends)]
+  figures = {'images_per_sec': rates, 'first_step_seconds': seconds[0],
+             'fill_images': _fill_images()}
+  if FLAGS.paired_windows:
+    figures['paired'] = log.rates
+  return figures
 
 
 def measure_eval():
@@ -446,22 +534,33 @@ class Twin(tf.Module):
     return loss
 
 
-def measure_twin():
-  """Times the TF2 twin's training step on a batch in memory.
+def _twin_step():
+  """The TF2 twin's training step on a batch in memory.
 
   Returns:
-    Dict: `images_per_sec` (one per window); `parameters`, the number of
-    trainable parameters; `first_loss`, the total loss before training.
+    run_step: Callable that runs one step.
+    figures: Dict: `parameters`, the number of trainable parameters;
+      `first_loss`, the total loss before training.
   """
   batch_images, batch_labels = _memory_batch()
   images = tf.constant(batch_images)
   labels = tf.constant(batch_labels)
   twin = Twin()
   first_loss = float(twin.loss(images, labels))
-  rates = _time_steps(lambda: twin.train_step(images, labels))
-  return {'images_per_sec': rates,
-          'parameters': sum(p.shape.num_elements() for p in twin.params),
-          'first_loss': first_loss}
+  return (lambda: twin.train_step(images, labels),
+          {'parameters': sum(p.shape.num_elements() for p in twin.params),
+           'first_loss': first_loss})
+
+
+def measure_twin():
+  """Times the TF2 twin's training step on a batch in memory.
+
+  Returns:
+    Dict: `images_per_sec` (one per window), and the figures of
+    `_twin_step()`.
+  """
+  run_step, figures = _twin_step()
+  return dict(figures, images_per_sec=_time_steps(run_step))
 
 
 # Side of the square float32 matrices whose products measure the peak.
@@ -550,12 +649,14 @@ def measure():
 # The benchmark: runs each measurement in its own process.
 
 
-def _run(measurement, variant):
+def _run(measurement, variant, paired=False):
   """Runs one measurement in a fresh process of this script.
 
   Args:
     measurement: One of MEASUREMENTS.
     variant: The Variant whose environment and flags the process gets.
+    paired: For the full step: time the ceiling and the twin beside it
+      (--paired_windows).
 
   Returns:
     Dict of its figures, with `images_per_sec` summarized, the variant's
@@ -570,7 +671,8 @@ def _run(measurement, variant):
                  **variant.env)
   env.update(set_env)
   command = ([sys.executable, os.path.abspath(__file__)] + sys.argv[1:] +
-             ['--measure=' + measurement] + list(variant.flags))
+             ['--measure=' + measurement] + list(variant.flags) +
+             (['--paired_windows'] if paired else []))
   start = time.perf_counter()
   proc = subprocess.run(command, env=env, capture_output=True, text=True,
                         check=False)
@@ -700,29 +802,29 @@ def twin_at_its_best(pooled, variant_runs):
                   [rate * gain for rate in pooled['images_per_sec']['windows']]))
 
 
-def ratio_by_rounds(round_runs, numerator, denominator, scale=1.0):
-  """One measurement's rate over another's, round by round.
+def ratio_of_paired_windows(full_runs, name, scale=1.0):
+  """The full step's rate over the ceiling's or the twin's, window by window.
 
-  A round's runs follow each other within a minute or two, so their ratio
-  is not moved by a machine whose speed drifts over the benchmark's half
-  hour, as a ratio of medians pooled across the rounds can be.
+  Each window of the full step counts against the window of `name` timed
+  right after it in the same process (see `_PairedWindows`), seconds apart,
+  so the ratio is not moved by a machine whose speed drifts over the
+  benchmark's half hour, as a ratio of medians pooled across processes
+  minutes apart can be.
 
   Args:
-    round_runs: The rounds' runs in order, as `_run` returns them: each round
-      one run of every measurement, in the order of MEASUREMENTS.
-    numerator: The measurement on top.
-    denominator: The measurement below.
-    scale: Divides the denominator's rates (the twin's gain at its best).
+    full_runs: The rounds' runs of the full step, as `_run` returns them,
+      each made with --paired_windows.
+    name: 'ceiling' or 'twin'.
+    scale: Multiplies the rates of `name` (the twin's gain at its best).
 
   Returns:
-    Dict: `median` of the rounds' ratios, and `rounds`, each round's.
+    Dict: `median` of the windows' ratios, and `windows`, each window's.
   """
-  ratios = []
-  for start in range(0, len(round_runs), len(MEASUREMENTS)):
-    rates = {run['measurement']: run['images_per_sec']['median']
-             for run in round_runs[start:start + len(MEASUREMENTS)]}
-    ratios.append(rates[numerator] / (rates[denominator] * scale))
-  return {'median': statistics.median(ratios), 'rounds': ratios}
+  ratios = [full / (other * scale)
+            for run in full_runs
+            for full, other in zip(run['images_per_sec']['windows'],
+                                   run['paired'][name])]
+  return {'median': statistics.median(ratios), 'windows': ratios}
 
 
 def _verdicts(runs):
@@ -851,15 +953,17 @@ def format_report(report):
       'full / twin     %6.2f  the script against the TF2 twin at its best '
       '(>= 1.00: no slower)' % ratios['full_over_twin'],
       '',
-      'The two ratios against full are medians of the rounds\' own ratios '
-      '(runs minutes apart):',
+      'full / ceiling and full / twin are medians over the windows of the '
+      'full step, each against',
+      'a window of the other timed right after it in the same process:',
   ]
   for name, label in (('full_over_ceiling', 'full / ceiling'),
                       ('full_over_twin', 'full / twin')):
-    lines.append('  %-14s rounds %s; of the pooled medians %.2f' % (
-        label, ' '.join('%.2f' % r
-                        for r in report['ratios_by_round'][name]['rounds']),
-        report['ratios_of_pooled_medians'][name]))
+    windows = report['ratios_of_paired_windows'][name]['windows']
+    lines.append('  %-14s %d windows, %.2f - %.2f; the pooled medians of the '
+                 'rounds give %.2f' % (
+                     label, len(windows), min(windows), max(windows),
+                     report['ratios_of_pooled_medians'][name]))
   verdicts = _verdicts(report['runs'])
   if verdicts:
     lines += ['', 'tf.data and mixed precision, each against the defaults '
@@ -902,7 +1006,8 @@ def benchmark():
   sys.stdout.flush()
 
   load_at_start = os.getloadavg()[0]
-  runs = [_run(m, TWIN_BASELINE if m == 'twin' else DEFAULTS)
+  runs = [_run(m, TWIN_BASELINE if m == 'twin' else DEFAULTS,
+               paired=m == 'full')
           for _ in range(FLAGS.rounds) for m in MEASUREMENTS]
   measurements = {
       m: _pool([run for run in runs if run['measurement'] == m])
@@ -933,11 +1038,12 @@ def benchmark():
   def median(name):
     return measurements[name]['images_per_sec']['median']
 
-  round_runs = runs[:FLAGS.rounds * len(MEASUREMENTS)]
-  by_rounds = {
-      'full_over_ceiling': ratio_by_rounds(round_runs, 'full', 'ceiling'),
-      'full_over_twin': ratio_by_rounds(
-          round_runs, 'full', 'twin',
+  full_runs = [run for run in runs[:FLAGS.rounds * len(MEASUREMENTS)]
+               if run['measurement'] == 'full']
+  paired = {
+      'full_over_ceiling': ratio_of_paired_windows(full_runs, 'ceiling'),
+      'full_over_twin': ratio_of_paired_windows(
+          full_runs, 'twin',
           measurements['twin'].get('gain_over_baseline', 1.0)),
   }
 
@@ -972,13 +1078,13 @@ def benchmark():
       },
       'measurements': measurements,
       'ratios': {
-          'full_over_ceiling': by_rounds['full_over_ceiling']['median'],
+          'full_over_ceiling': paired['full_over_ceiling']['median'],
           'input_over_full': median('input') / median('full'),
-          'full_over_twin': by_rounds['full_over_twin']['median'],
+          'full_over_twin': paired['full_over_twin']['median'],
           'full_over_peak': (median('full') * macs_per_image /
                              peak['macs_per_sec']['median']),
       },
-      'ratios_by_round': by_rounds,
+      'ratios_of_paired_windows': paired,
       'ratios_of_pooled_medians': {
           'full_over_ceiling': median('full') / median('ceiling'),
           'full_over_twin': median('full') / median('twin'),

@@ -42,7 +42,8 @@ def _is_positive_number(value):
 def test_benchmark_reports_every_measurement(benchmark):
   report, _ = benchmark
   assert set(report) == {'machine', 'settings', 'measurements', 'ratios',
-                         'ratios_by_round', 'ratios_of_pooled_medians',
+                         'ratios_of_paired_windows',
+                         'ratios_of_pooled_medians',
                          'runs', 'peak'}
   assert set(report['measurements']) == set(MEASUREMENTS)
   assert set(report['ratios']) == {'full_over_ceiling', 'input_over_full',
@@ -89,32 +90,38 @@ def test_benchmark_figures_are_positive_and_finite(benchmark):
   assert all(_is_positive_number(r) for r in report['ratios'].values())
 
 
-def test_benchmark_ratios_to_full_are_taken_round_by_round(benchmark):
+def test_ratios_to_full_pair_each_window_with_one_beside_it(benchmark):
   report, out = benchmark
   median = {name: run['images_per_sec']['median']
             for name, run in report['measurements'].items()}
   ratios = report['ratios']
   assert ratios['input_over_full'] == pytest.approx(
       median['input'] / median['full'])
-  # Each round's full run over the ceiling and twin runs of the same round.
-  rounds = report['runs'][:10]
-  rate = {(i // 5, run['measurement']): run['images_per_sec']['median']
-          for i, run in enumerate(rounds)}
+  # Each round's full process timed a ceiling and a twin window after each
+  # of its own; the variants' full runs did not.
+  full_runs = [run for run in report['runs'][:10]
+               if run['measurement'] == 'full']
+  assert len(full_runs) == 2
+  for run in full_runs:
+    assert set(run['paired']) == {'ceiling', 'twin'}
+    assert all(len(rates) == 2 and all(_is_positive_number(r) for r in rates)
+               for rates in run['paired'].values())
+  assert all('paired' not in run for run in report['runs'][10:])
   gain = report['measurements']['twin'].get('gain_over_baseline', 1.0)
-  by_round = report['ratios_by_round']
-  assert by_round['full_over_ceiling']['rounds'] == pytest.approx(
-      [rate[r, 'full'] / rate[r, 'ceiling'] for r in (0, 1)])
-  assert by_round['full_over_twin']['rounds'] == pytest.approx(
-      [rate[r, 'full'] / (rate[r, 'twin'] * gain) for r in (0, 1)])
-  for name in ('full_over_ceiling', 'full_over_twin'):
-    assert ratios[name] == pytest.approx(
-        sum(by_round[name]['rounds']) / 2)  # The median of two.
+  paired = report['ratios_of_paired_windows']
+  for name, scale in (('ceiling', 1.0), ('twin', gain)):
+    want = [full / (other * scale) for run in full_runs
+            for full, other in zip(run['images_per_sec']['windows'],
+                                   run['paired'][name])]
+    assert paired['full_over_' + name]['windows'] == pytest.approx(want)
+    middle = sorted(want)[1:3]  # The median of 4: the mean of the middle 2.
+    assert ratios['full_over_' + name] == pytest.approx(sum(middle) / 2)
   pooled = report['ratios_of_pooled_medians']
   assert pooled['full_over_ceiling'] == pytest.approx(
       median['full'] / median['ceiling'])
   assert pooled['full_over_twin'] == pytest.approx(
       median['full'] / median['twin'])
-  assert 'full / ceiling rounds ' in out
+  assert 'full / ceiling 4 windows, ' in out
 
 
 def test_rounds_take_turns_and_pool_their_windows(benchmark):
