@@ -30,12 +30,13 @@ process. Within a process, after `--warmup_steps` untimed steps, the steps are
 timed in `--repeats` windows of `--steps` steps. The defaults are measured in
 `--rounds` processes each, taking turns, and their windows pooled; the table
 gives the median, minimum and maximum over the windows, and all figures go to
-`--json_out`. The full step's ratios to the ceiling and to the twin are taken
-window by window: in each round's full process, a window of the ceiling and
-one of the twin run right after each window of the full step, and the
-median of those paired ratios is reported. On a machine whose speed drifts
-by a tenth within a minute, a ratio of medians from processes minutes apart
-can move by more than the 5% it is meant to resolve.
+`--json_out`. Each round's full process also times a window of the ceiling
+and one of the twin right after each of its own windows: on a machine whose
+speed drifts by a tenth within a minute, ratios of medians from processes
+minutes apart move by more than the 5% they are meant to resolve, and the
+paired windows show the ratios with the drift taken out (and whether the
+ceiling and the twin run as fast in the full step's process as in their
+own).
 
 Usage, from the top of a checkout:
 
@@ -100,7 +101,7 @@ tf.compat.v1.flags.DEFINE_integer(
     'ceiling, full, twin, eval, then again), so that a machine whose speed '
     'drifts weighs on every measurement alike; their windows are pooled. '
     'Each round\'s full process also times the ceiling and the twin beside '
-    'each of its windows, for full / ceiling and full / twin.',
+    'each of its windows (the paired windows).',
     lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
     'steps', 40, 'Steps (batches) in each timed window.', lower_bound=1)
@@ -802,14 +803,14 @@ def twin_at_its_best(pooled, variant_runs):
                   [rate * gain for rate in pooled['images_per_sec']['windows']]))
 
 
-def ratio_of_paired_windows(full_runs, name, scale=1.0):
-  """The full step's rate over the ceiling's or the twin's, window by window.
+def paired_windows(full_runs, name, scale=1.0):
+  """The full step against the ceiling or the twin timed beside it.
 
   Each window of the full step counts against the window of `name` timed
-  right after it in the same process (see `_PairedWindows`), seconds apart,
-  so the ratio is not moved by a machine whose speed drifts over the
-  benchmark's half hour, as a ratio of medians pooled across processes
-  minutes apart can be.
+  right after it in the same process (see `_PairedWindows`), seconds apart:
+  a machine whose speed drifts over the benchmark's half hour moves both
+  alike. The rates of `name` there are kept too: they show whether sharing
+  the full step's process slows it.
 
   Args:
     full_runs: The rounds' runs of the full step, as `_run` returns them,
@@ -818,13 +819,17 @@ def ratio_of_paired_windows(full_runs, name, scale=1.0):
     scale: Multiplies the rates of `name` (the twin's gain at its best).
 
   Returns:
-    Dict: `median` of the windows' ratios, and `windows`, each window's.
+    Dict: `ratio`, the median and the windows of full over `name`;
+    `images_per_sec`, the windows of `name`, summarized.
   """
-  ratios = [full / (other * scale)
-            for run in full_runs
-            for full, other in zip(run['images_per_sec']['windows'],
-                                   run['paired'][name])]
-  return {'median': statistics.median(ratios), 'windows': ratios}
+  ratios, rates = [], []
+  for run in full_runs:
+    for full, other in zip(run['images_per_sec']['windows'],
+                           run['paired'][name]):
+      ratios.append(full / (other * scale))
+      rates.append(other * scale)
+  return {'ratio': {'median': statistics.median(ratios), 'windows': ratios},
+          'images_per_sec': _summarize(rates)}
 
 
 def _verdicts(runs):
@@ -953,17 +958,21 @@ def format_report(report):
       'full / twin     %6.2f  the script against the TF2 twin at its best '
       '(>= 1.00: no slower)' % ratios['full_over_twin'],
       '',
-      'full / ceiling and full / twin are medians over the windows of the '
-      'full step, each against',
-      'a window of the other timed right after it in the same process:',
+      'Paired windows: in each round\'s full process, a window of the ceiling '
+      'and one of the twin',
+      'right after each of the full step\'s (drift moves both sides alike; '
+      'sharing the process may not):',
   ]
-  for name, label in (('full_over_ceiling', 'full / ceiling'),
-                      ('full_over_twin', 'full / twin')):
-    windows = report['ratios_of_paired_windows'][name]['windows']
-    lines.append('  %-14s %d windows, %.2f - %.2f; the pooled medians of the '
-                 'rounds give %.2f' % (
-                     label, len(windows), min(windows), max(windows),
-                     report['ratios_of_pooled_medians'][name]))
+  for name in ('ceiling', 'twin'):
+    paired = report['paired_windows'][name]
+    windows = paired['ratio']['windows']
+    lines.append('  full / %-7s %5.2f  (%d windows, %.2f - %.2f); the %s ran '
+                 'at %s images/s there, %s in its own processes' % (
+                     name, paired['ratio']['median'], len(windows),
+                     min(windows), max(windows), name,
+                     _format_rate(paired['images_per_sec']),
+                     _format_rate(report['measurements'][name]
+                                  ['images_per_sec'])))
   verdicts = _verdicts(report['runs'])
   if verdicts:
     lines += ['', 'tf.data and mixed precision, each against the defaults '
@@ -1041,8 +1050,8 @@ def benchmark():
   full_runs = [run for run in runs[:FLAGS.rounds * len(MEASUREMENTS)]
                if run['measurement'] == 'full']
   paired = {
-      'full_over_ceiling': ratio_of_paired_windows(full_runs, 'ceiling'),
-      'full_over_twin': ratio_of_paired_windows(
+      'ceiling': paired_windows(full_runs, 'ceiling'),
+      'twin': paired_windows(
           full_runs, 'twin',
           measurements['twin'].get('gain_over_baseline', 1.0)),
   }
@@ -1078,17 +1087,13 @@ def benchmark():
       },
       'measurements': measurements,
       'ratios': {
-          'full_over_ceiling': paired['full_over_ceiling']['median'],
+          'full_over_ceiling': median('full') / median('ceiling'),
           'input_over_full': median('input') / median('full'),
-          'full_over_twin': paired['full_over_twin']['median'],
+          'full_over_twin': median('full') / median('twin'),
           'full_over_peak': (median('full') * macs_per_image /
                              peak['macs_per_sec']['median']),
       },
-      'ratios_of_paired_windows': paired,
-      'ratios_of_pooled_medians': {
-          'full_over_ceiling': median('full') / median('ceiling'),
-          'full_over_twin': median('full') / median('twin'),
-      },
+      'paired_windows': paired,
       'peak': peak,
       'runs': runs,
   }
