@@ -308,14 +308,16 @@ def _ceiling_step():
           {'parameters': parameters, 'first_loss': first_loss})
 
 
-def measure_ceiling():
-  """Times the training step of `cifar10.train()` on a batch in memory.
+def measure_in_memory(make_step):
+  """Times a training step fed from memory: the ceiling's or the twin's.
+
+  Args:
+    make_step: `_ceiling_step` or `_twin_step`.
 
   Returns:
-    Dict: `images_per_sec` (one per window), and the figures of
-    `_ceiling_step()`.
+    Dict: `images_per_sec` (one per window), and the step's own figures.
   """
-  run_step, figures = _ceiling_step()
+  run_step, figures = make_step()
   return dict(figures, images_per_sec=_time_steps(run_step))
 
 
@@ -553,17 +555,6 @@ def _twin_step():
            'first_loss': first_loss})
 
 
-def measure_twin():
-  """Times the TF2 twin's training step on a batch in memory.
-
-  Returns:
-    Dict: `images_per_sec` (one per window), and the figures of
-    `_twin_step()`.
-  """
-  run_step, figures = _twin_step()
-  return dict(figures, images_per_sec=_time_steps(run_step))
-
-
 # Side of the square float32 matrices whose products measure the peak.
 PEAK_MATRIX = 2048
 
@@ -635,13 +626,15 @@ def _peak_rss_mib():
 def measure():
   """Makes the --measure measurement and prints its figures as one line."""
   if FLAGS.measure == 'twin':
-    figures = measure_twin()
+    figures = measure_in_memory(_twin_step)
   elif FLAGS.measure == 'peak':
     figures = measure_peak()
+  elif FLAGS.measure == 'ceiling':
+    figures = measure_in_memory(_ceiling_step)
   else:
     # Each graph-mode measurement builds its own tf.Graph, as the scripts do.
-    figures = {'input': measure_input, 'ceiling': measure_ceiling,
-               'full': measure_full, 'eval': measure_eval}[FLAGS.measure]()
+    figures = {'input': measure_input, 'full': measure_full,
+               'eval': measure_eval}[FLAGS.measure]()
   figures['peak_rss_mib'] = _peak_rss_mib()
   figures['onednn'] = _onednn_enabled()
   print(RESULT_PREFIX + json.dumps(figures))
