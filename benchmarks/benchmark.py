@@ -33,10 +33,11 @@ gives the median, minimum and maximum over the windows, and all figures go to
 `--json_out`. Each round's full process also times a window of the ceiling
 and one of the twin right after each of its own windows: on a machine whose
 speed drifts by a tenth within a minute, ratios of medians from processes
-minutes apart move by more than the 5% they are meant to resolve, and the
-paired windows show the ratios with the drift taken out (and whether the
-ceiling and the twin run as fast in the full step's process as in their
-own).
+minutes apart move by more than the 5% they are meant to resolve. The
+paired windows take that drift out, but sharing a process may slow one side,
+so the report gives the rates the ceiling and the twin reached there beside
+those of their own processes, and keeps the pooled medians' ratios as its
+figures.
 
 Usage, from the top of a checkout:
 
