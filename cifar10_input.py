@@ -434,18 +434,68 @@ def distort_images(depth_major_images, distortions):
   sources = offsets[:, 1, None] + tf.where(distortions['flips'][:, None],
                                            IMAGE_SIZE - 1 - columns, columns)
   cropped = tf.matmul(rows, tf.one_hot(sources, WIDTH, axis=1))
-  # Colour last, as the network takes it.
-  images = tf.transpose(
-      tf.reshape(cropped, [-1, DEPTH, IMAGE_SIZE, IMAGE_SIZE]), [0, 2, 3, 1])
+  # Brightness, contrast and standardization fold into one scale per image
+  # and one shift per channel. The brightness delta drops out: standardizing
+  # subtracts the image's mean, which the delta moved by as much as each
+  # pixel. The deltas are drawn all the same, as the per-image chain draws
+  # them.
+  mean, scale, shift = _contrast_and_standardization(
+      cropped, distortions['factors'])
+  # Still plane by plane, where each channel's scale and shift run along
+  # the last axis; then colour last, as the network takes it.
+  channels = tf.reshape(cropped, [-1, DEPTH, IMAGE_SIZE * IMAGE_SIZE])
+  images = ((channels - mean[:, :, None]) * scale[:, :, None] +
+            shift[:, :, None])
+  return tf.transpose(
+      tf.reshape(images, [-1, DEPTH, IMAGE_SIZE, IMAGE_SIZE]), [0, 2, 3, 1])
 
-  # Brightness then contrast, as adjust_brightness and adjust_contrast do
-  # it: f * ((x + d) - (m + d)) + (m + d) = f * x + ((1 - f) * m + d), where
-  # m is the channel's mean before the shift.
-  factors = distortions['factors'][:, None, None, None]
-  deltas = distortions['deltas'][:, None, None, None]
-  means = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
-  images = images * factors + ((1.0 - factors) * means + deltas)
-  return tf.image.per_image_standardization(images)
+
+def _contrast_and_standardization(cropped, factors):
+  """The contrast change and standardization of each image, folded.
+
+  For image x, brightness delta d and contrast factor f, the per-image chain
+  makes y = f * (x + d - m_c) + m_c + d, with m_c the mean of channel c of
+  x, then standardizes y over the whole image. The mean of y is M + d (M:
+  the mean of x) and its variance is f^2 * W + B, with W the mean of the
+  channels' variances and B the variance of their means (f scales the
+  spread within each channel, not the channels' differences). So the
+  distorted image is (x - M) * scale + shift_c, with s = max(sqrt(f^2 W +
+  B), 1 / sqrt(pixels)), scale = f / s and shift_c = (1 - f) * (m_c - M) /
+  s; d cancels out. Subtracting M first keeps the products small, so a flat
+  image comes out as exact zeros.
+
+  The sums are exact: x - 128 is an integer in -128..127, so its sum and
+  its sum of squares over the 576 pixels of a channel stay whole numbers
+  below 2^24, which float32 holds exactly in any order of addition. The
+  few statistics made from them are then worked out in float64.
+
+  Args:
+    cropped: float32 Tensor [n, 3 * 24, 24] of whole pixel values, plane by
+      plane.
+    factors: float32 Tensor [n], the contrast factors.
+
+  Returns:
+    mean: float32 Tensor [n, 1], M of each image.
+    scale: float32 Tensor [n, 1], one per image.
+    shift: float32 Tensor [n, 3], one per image and channel.
+  """
+  pixels = IMAGE_SIZE * IMAGE_SIZE
+  centred = tf.reshape(cropped, [-1, DEPTH, pixels]) - 128.0
+  sums = tf.cast(tf.reduce_sum(centred, axis=2), tf.float64)
+  squares = tf.cast(tf.reduce_sum(tf.square(centred), axis=2), tf.float64)
+  channel_means = sums / pixels
+  within = tf.reduce_mean(squares / pixels - tf.square(channel_means),
+                          axis=1, keepdims=True)
+  image_means = tf.reduce_mean(channel_means, axis=1, keepdims=True)
+  between = tf.reduce_mean(tf.square(channel_means - image_means),
+                           axis=1, keepdims=True)
+  factors = tf.cast(factors[:, None], tf.float64)
+  spread = tf.maximum(tf.sqrt(tf.square(factors) * within + between),
+                      1.0 / (pixels * DEPTH) ** 0.5)
+  return (tf.cast(128.0 + image_means, tf.float32),
+          tf.cast(factors / spread, tf.float32),
+          tf.cast((1.0 - factors) * (channel_means - image_means) / spread,
+                  tf.float32))
 
 
 def _distort_one_image(uint8image):

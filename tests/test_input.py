@@ -112,6 +112,34 @@ def test_distort_images_matches_the_tutorial_ops_image_by_image():
     np.testing.assert_allclose(got[i], want[i], rtol=1e-4, atol=1e-4)
 
 
+def test_distort_images_keeps_flat_and_two_level_images_exact():
+  # A flat image has no spread to divide by: it comes out all zeros. One
+  # half black, half white comes out at -1 and +1 whatever the contrast
+  # factor, with no rounding noise from large sums in either case.
+  flat = np.full([3, 32, 32], 200, np.uint8)
+  halves = np.zeros([3, 32, 32], np.uint8)
+  halves[:, :, 16:] = 255
+  draws = {
+      'offsets': np.array([[3, 5], [4, 4], [4, 4]], dtype=np.int32),
+      'flips': np.array([True, False, True]),
+      'deltas': np.array([-63.0, 40.0, 12.5], dtype=np.float32),
+      'factors': np.array([1.7, 0.2, 1.3], dtype=np.float32),
+  }
+  with tf.Graph().as_default():
+    distorted = cifar10_input.distort_images(
+        tf.constant(np.stack([flat, halves, halves])),
+        {k: tf.constant(v) for k, v in draws.items()})
+    with tf.compat.v1.Session() as sess:
+      got = sess.run(distorted)
+  np.testing.assert_array_equal(got[0], np.zeros([24, 24, 3], np.float32))
+  # Crop columns 4..27: 12 black then 12 white, mirrored for the last.
+  left, right = np.full([24, 12, 3], -1.0), np.full([24, 12, 3], 1.0)
+  np.testing.assert_allclose(got[1], np.concatenate([left, right], axis=1),
+                             rtol=0, atol=1e-6)
+  np.testing.assert_allclose(got[2], np.concatenate([right, left], axis=1),
+                             rtol=0, atol=1e-6)
+
+
 def test_random_distortions_have_the_tutorial_ranges():
   with tf.Graph().as_default():
     draws = cifar10_input.random_distortions(20000)
