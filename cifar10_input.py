@@ -53,7 +53,7 @@ tf.compat.v1.flags.DEFINE_integer(
     'is visible; otherwise one per CPU core (at least 2), since the threads '
     'then share the cores with the model.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
-    'records_per_read', 128,
+    'records_per_read', 512,
     'Training records a preprocessing thread reads and distorts in one go. '
     'Every image draws its own distortions whatever the value; larger reads '
     'cost less per image. 1 runs the per-image op chain, one image a read.',
