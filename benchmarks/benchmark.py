@@ -16,7 +16,8 @@ Measures, in one run:
   twin     the same network and update written as an idiomatic TF2
            `tf.function` step on `tf.Variable`s, fed from memory, at the best
            settings measured (each setting by its gain over a run of the
-           twin's defaults just before it);
+           twin's defaults just before it, the winner's gain then measured
+           afresh in --confirm_pairs pairs);
 
 the peak memory of each, the machine's float32 multiply-add peak (large
 matrix products) and the full step's share of it, and variants that show
@@ -104,6 +105,13 @@ tf.compat.v1.flags.DEFINE_integer(
     'Each round\'s full process also times the ceiling and the twin beside '
     'each of its windows (the paired windows).',
     lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'confirm_pairs', 3,
+    'When a setting beats the twin\'s defaults, pairs of runs (the '
+    'defaults, then the setting) that measure its gain afresh: the best of '
+    'several noisy comparisons overstates its own gain, so the twin gets '
+    'the median gain of these pairs instead. 0 takes the first comparison '
+    'as it is.', lower_bound=0)
 tf.compat.v1.flags.DEFINE_integer(
     'steps', 40, 'Steps (batches) in each timed window.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
@@ -771,29 +779,54 @@ def _variant_runs(onednn_default):
   return runs
 
 
-def twin_at_its_best(pooled, variant_runs):
-  """The twin's figures at the best of the settings measured.
+def best_twin_setting(variant_runs):
+  """The twin's setting with the largest gain above 1, or None.
 
   A setting counts by its gain over the run of the twin's baseline just
   before it (`vs_baseline`), as every variant does, so that a machine that
   drifts between the rounds and the variants does not pass for a better
-  setting; the best gain above 1 scales the pooled rounds' figures.
+  setting.
 
   Args:
-    pooled: The twin's figures from the rounds, as `_pool` returns them.
     variant_runs: The figures of every variant run.
-
-  Returns:
-    `pooled`, or a copy scaled by the best setting's gain, with that
-    setting's `env` and `flags` and the gain as `gain_over_baseline`.
   """
   settings = [run for run in variant_runs if run['measurement'] == 'twin']
   best = max(settings, key=lambda run: run['vs_baseline'], default=None)
   if best is None or best['vs_baseline'] <= 1.0:
+    return None
+  return best
+
+
+def twin_at_its_best(pooled, best, confirmations=()):
+  """The twin's figures at its best setting.
+
+  On a noisy machine the largest of several gains is larger than the
+  setting's true gain (the one picked is the one that was lucky), so when
+  `confirmations` holds fresh pairs of the baseline and the setting, the
+  median of their gains stands for it; with none, the first comparison.
+  A gain above 1 scales the pooled rounds' figures.
+
+  Args:
+    pooled: The twin's figures from the rounds, as `_pool` returns them.
+    best: The run of `best_twin_setting()`, or None.
+    confirmations: Gains of the setting over the baseline run just before
+      it, one a pair.
+
+  Returns:
+    `pooled`, or a copy scaled by the setting's gain, with that setting's
+    `env` and `flags`, the gain as `gain_over_baseline` and the pairs' gains
+    as `confirmations`.
+  """
+  if best is None:
     return pooled
-  gain = best['vs_baseline']
+  gain = (statistics.median(confirmations) if confirmations
+          else best['vs_baseline'])
+  if gain <= 1.0:
+    return dict(pooled, rejected_setting=best['env'],
+                confirmations=list(confirmations))
   return dict(pooled, env=best['env'], flags=best['flags'],
-              gain_over_baseline=gain, images_per_sec=_summarize(
+              gain_over_baseline=gain, confirmations=list(confirmations),
+              images_per_sec=_summarize(
                   [rate * gain for rate in pooled['images_per_sec']['windows']]))
 
 
@@ -926,9 +959,16 @@ def format_report(report):
       note = '%s images a pass' % '{:,}'.format(run['images'])
     elif name == 'twin':
       note = 'best: %s' % _setting(run)
+      pairs = ', '.join('%.2f' % gain for gain in run.get('confirmations', []))
       if 'gain_over_baseline' in run:
-        note += (' (%.2fx the defaults run beside it, applied to the rounds)'
-                 % run['gain_over_baseline'])
+        note += (' (%.2fx the defaults run beside it%s, applied to the rounds)'
+                 % (run['gain_over_baseline'],
+                    ', the median of fresh pairs: ' + pairs if pairs else ''))
+      elif 'rejected_setting' in run:
+        setting = sorted(item for item in run['rejected_setting'].items()
+                         if item not in run['env'].items())
+        note += ' (%s won once, then gained %s in fresh pairs)' % (
+            ' '.join('%s=%s' % item for item in setting), pairs)
     lines.append('%-42s %9s  %-19s %8.0f   %s' % (
         TITLES[name], _format_rate(run['images_per_sec']),
         _format_range(run['images_per_sec']), run['peak_rss_mib'], note))
@@ -1036,7 +1076,23 @@ def benchmark():
     runs += [baseline, run]
     variant_runs.append(run)
 
-  measurements['twin'] = twin_at_its_best(measurements['twin'], variant_runs)
+  best = best_twin_setting(variant_runs)
+  confirmations = []
+  if best is not None:
+    setting = Variant(best['variant'], best['env'], tuple(best['flags']))
+    for _ in range(FLAGS.confirm_pairs):
+      baseline = _run('twin', TWIN_BASELINE)
+      baseline['vs_baseline'] = (
+          baseline['images_per_sec']['median'] /
+          measurements['twin']['images_per_sec']['median'])
+      run = _run('twin', setting)
+      run['vs_baseline'] = (run['images_per_sec']['median'] /
+                            baseline['images_per_sec']['median'])
+      run['confirms'] = best['variant']
+      runs += [baseline, run]
+      confirmations.append(run['vs_baseline'])
+  measurements['twin'] = twin_at_its_best(measurements['twin'], best,
+                                          confirmations)
 
   def median(name):
     return measurements[name]['images_per_sec']['median']
