@@ -12,7 +12,7 @@ Besides precision @ 1 it prints, and writes to TensorBoard, the precision of
 each class and the confusion matrix.
 
   machine                          images/sec  one pass over 10,000 images
-  2 CPU cores, AMD EPYC (Zen 4)     2,050-3,100 3-5 s
+  2 CPU cores, AMD EPYC (Zen 4)     2,000-3,100 3-5 s
   2 CPU cores, Xeon (AVX-512, AMX)  1,820       6 s, 9 s with start-up
 
 The tutorial's model reaches about 0.86 after 100K steps (README, Speed).

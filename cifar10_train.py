@@ -10,7 +10,7 @@ Batches of 128; precision @ 1 as cifar10_eval.py reports it on the test set
 (how each figure was taken: README, Speed):
 
   machine                          sec/batch  images/sec  precision @ 1
-  2 CPU cores, AMD EPYC (Zen 4)     0.08-0.10  1,350-1,630 0.604 at 1K steps
+  2 CPU cores, AMD EPYC (Zen 4)     0.08-0.09  1,370-1,630 0.608 at 1K steps
   2 CPU cores, Xeon (AVX-512, AMX)  0.12       1,080       0.603 at 1K steps
                                                            0.723 at 3K steps
   Tesla K40m (the tutorial's)       0.25-0.35  350-600     ~0.86 at 100K steps
