@@ -23,7 +23,9 @@ the peak memory of each, the machine's float32 multiply-add peak (large
 matrix products) and the full step's share of it, and variants that show
 what each choice gains (oneDNN, distorting many records at once, the band
 LRN, preprocessing threads, session thread pools, summaries, the vectorized
-histograms, the tf.data pipeline, mixed precision).
+histograms, the tf.data pipeline, mixed precision). The tf.data and
+mixed-precision variants each get a verdict in plain words, from the median
+gain of --verdict_pairs pairs of runs.
 
 Each measurement runs in a fresh process of this script (`--measure`), since
 oneDNN is chosen when TensorFlow loads and thread pools are made once per
@@ -91,6 +93,14 @@ VARIANT_GROUPS = ('onednn', 'distortions', 'lrn', 'preprocess_threads',
                   'session_threads', 'summaries', 'histograms',
                   'input_pipeline', 'mixed_precision')
 MEASUREMENTS = ('input', 'ceiling', 'full', 'twin', 'eval')
+# The variants that get a verdict in plain words, and what they stand against.
+VERDICT_VARIANTS = {'tf_data': 'the queues', 'bfloat16': 'float32',
+                    'float16': 'float32'}
+# Gains within this much of 1 are noise on a 2-core cloud machine.
+NOISE = 0.05
+# A variant this much slower than the defaults in one pair needs no more:
+# no drift seen here comes near it.
+FAR_SLOWER = 0.5
 
 # How long to measure.
 tf.compat.v1.flags.DEFINE_integer(
@@ -112,6 +122,12 @@ tf.compat.v1.flags.DEFINE_integer(
     'several noisy comparisons overstates its own gain, so the twin gets '
     'the median gain of these pairs instead. 0 takes the first comparison '
     'as it is.', lower_bound=0)
+tf.compat.v1.flags.DEFINE_integer(
+    'verdict_pairs', 3,
+    'Pairs of runs (the defaults, then the variant) behind each verdict on '
+    'tf.data and mixed precision; the verdict takes the median of their '
+    'gains. A variant under %.1fx the defaults in its first pair is not run '
+    'again.' % FAR_SLOWER, lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
     'steps', 40, 'Steps (batches) in each timed window.', lower_bound=1)
 tf.compat.v1.flags.DEFINE_integer(
@@ -859,25 +875,46 @@ def paired_windows(full_runs, name, scale=1.0):
           'images_per_sec': _summarize(rates)}
 
 
-def _verdicts(runs):
-  """Plain-words lines on the tf.data and mixed-precision variants."""
+def verdicts(runs):
+  """Plain-words lines on the tf.data and mixed-precision variants.
+
+  Each verdict rests on the median of the variant's gains over the defaults
+  run just before it, one a pair (`pair_gains`, or the one `vs_baseline`).
+  For mixed precision the training step's line decides: the ceiling's shows
+  what the compute alone gains.
+
+  Args:
+    runs: The figures of the variant runs, as `benchmark()` keeps them.
+
+  Returns:
+    List of strings, one a variant run, in the order of `runs`.
+  """
   lines = []
   for run in runs:
-    if run.get('paired_baseline') is None:
+    against = VERDICT_VARIANTS.get(run['variant'])
+    if against is None or run.get('paired_baseline') is None:
       continue
+    gains = run.get('pair_gains', [run['vs_baseline']])
+    gain = statistics.median(gains)
+    label = 'tf.data' if run['variant'] == 'tf_data' else run['variant']
+    line = '%-8s %s %.2fx %s (%s)' % (
+        run['measurement'], label, gain, against,
+        'one pair' if len(gains) == 1 else
+        'median of %d pairs: %s' % (len(gains),
+                                    ', '.join('%.2f' % g for g in gains)))
     if run['variant'] == 'tf_data':
-      lines.append('%-8s tf.data %.2fx the queues: %s' % (
-          run['measurement'], run['vs_baseline'],
-          'choose tf_data here' if run['vs_baseline'] > 1.05 else
-          'queues are as fast or faster here' if run['vs_baseline'] < 0.95
-          else 'the same within the noise'))
-    elif run['variant'] in ('bfloat16', 'float16'):
-      fast = run['vs_baseline'] > 1.05
-      lines.append('%-8s %s %.2fx float32: %s' % (
-          run['measurement'], run['variant'], run['vs_baseline'],
-          'this CPU has a fast %s path' % run['variant'] if fast else
-          'no faster: this CPU has no fast %s path; leave it off'
-          % run['variant']))
+      line += ': ' + ('choose tf_data here' if gain > 1 + NOISE else
+                      'queues are as fast or faster here' if gain < 1 - NOISE
+                      else 'the same within the noise')
+    elif run['measurement'] == 'full':
+      line += ': ' + (
+          'this CPU has a fast %s path; worth turning on for training here'
+          % label if gain > 1 + NOISE else
+          'no faster: this CPU has no fast %s path for this training step; '
+          'leave it off' % label)
+    else:
+      line += ': the compute alone, fed from memory'
+    lines.append(line)
   return lines
 
 
@@ -1007,10 +1044,10 @@ def format_report(report):
                      _format_rate(paired['images_per_sec']),
                      _format_rate(report['measurements'][name]
                                   ['images_per_sec'])))
-  verdicts = _verdicts(report['runs'])
-  if verdicts:
+  lines_of_verdicts = verdicts(report['runs'])
+  if lines_of_verdicts:
     lines += ['', 'tf.data and mixed precision, each against the defaults '
-              'run just before it:'] + ['  ' + v for v in verdicts]
+              'run just before it:'] + ['  ' + v for v in lines_of_verdicts]
   if len(report['runs']) > settings['rounds'] * len(MEASUREMENTS):
     width = max(len(_setting(run)) for run in report['runs'])
     lines += [
@@ -1060,8 +1097,9 @@ def benchmark():
                           measurements[run['measurement']]['images_per_sec']
                           ['median'])
   onednn_default = runs[0]['onednn']
-  variant_runs = []
-  for measurement, variant in _variant_runs(onednn_default):
+
+  def run_pair(measurement, variant):
+    """The measurement's baseline, then the variant: the variant's run."""
     # Each variant right after a run of its baseline: a machine whose speed
     # drifts (other tenants, CPU credits) then weighs on both alike.
     baseline = _run(measurement,
@@ -1070,26 +1108,31 @@ def benchmark():
         baseline['images_per_sec']['median'] /
         measurements[measurement]['images_per_sec']['median'])
     run = _run(measurement, variant)
-    run['paired_baseline'] = len(runs)
     run['vs_baseline'] = (run['images_per_sec']['median'] /
                           baseline['images_per_sec']['median'])
-    runs += [baseline, run]
+    runs.extend([baseline, run])
+    return run
+
+  variant_runs = []
+  for measurement, variant in _variant_runs(onednn_default):
+    run = run_pair(measurement, variant)
+    run['paired_baseline'] = len(runs) - 2
     variant_runs.append(run)
+    if variant.name in VERDICT_VARIANTS:
+      run['pair_gains'] = [run['vs_baseline']]
+      if run['vs_baseline'] >= FAR_SLOWER:
+        for _ in range(FLAGS.verdict_pairs - 1):
+          again = run_pair(measurement, variant)
+          again['confirms'] = variant.name
+          run['pair_gains'].append(again['vs_baseline'])
 
   best = best_twin_setting(variant_runs)
   confirmations = []
   if best is not None:
     setting = Variant(best['variant'], best['env'], tuple(best['flags']))
     for _ in range(FLAGS.confirm_pairs):
-      baseline = _run('twin', TWIN_BASELINE)
-      baseline['vs_baseline'] = (
-          baseline['images_per_sec']['median'] /
-          measurements['twin']['images_per_sec']['median'])
-      run = _run('twin', setting)
-      run['vs_baseline'] = (run['images_per_sec']['median'] /
-                            baseline['images_per_sec']['median'])
+      run = run_pair('twin', setting)
       run['confirms'] = best['variant']
-      runs += [baseline, run]
       confirmations.append(run['vs_baseline'])
   measurements['twin'] = twin_at_its_best(measurements['twin'], best,
                                           confirmations)

@@ -242,3 +242,41 @@ def test_twin_setting_gain_is_measured_again_in_fresh_pairs():
   assert rejected['env'] == pooled['env']
   assert 'gain_over_baseline' not in rejected
   assert rejected['rejected_setting'] == {'TF_NUM_INTEROP_THREADS': '1'}
+
+
+def _verdict_run(measurement, variant, gains):
+  return {'measurement': measurement, 'variant': variant,
+          'paired_baseline': 0, 'vs_baseline': gains[0],
+          'pair_gains': gains}
+
+
+def test_verdicts_rest_on_the_median_of_their_pairs():
+  module = _benchmark_module()
+  lines = module.verdicts([
+      # A lucky first pair does not make tf.data the choice.
+      _verdict_run('full', 'tf_data', [1.25, 0.98, 1.01]),
+      _verdict_run('eval', 'tf_data', [1.98, 1.60, 1.75]),
+      # The compute gains, the training step does not: leave it off.
+      _verdict_run('ceiling', 'bfloat16', [1.48, 1.20, 1.25]),
+      _verdict_run('full', 'bfloat16', [0.96, 1.02, 0.99]),
+      # Far slower after one pair.
+      _verdict_run('full', 'float16', [0.2]),
+      # The defaults' own runs and fresh pairs get no line.
+      {'measurement': 'full', 'variant': 'tf_data', 'vs_baseline': 1.3},
+      {'measurement': 'full', 'variant': 'summaries_off',
+       'paired_baseline': 0, 'vs_baseline': 1.1},
+  ])
+  assert len(lines) == 5
+  assert lines[0].startswith('full     tf.data 1.01x the queues')
+  assert lines[0].endswith('the same within the noise')
+  assert 'median of 3 pairs: 1.25, 0.98, 1.01' in lines[0]
+  assert lines[1].endswith('choose tf_data here')
+  assert 'bfloat16 1.25x float32' in lines[2]
+  assert 'fast' not in lines[2]
+  assert lines[3].startswith('full     bfloat16 0.99x float32')
+  assert lines[3].endswith('no fast bfloat16 path for this training step; '
+                           'leave it off')
+  assert '(one pair)' in lines[4] and lines[4].endswith('leave it off')
+  turned_on = module.verdicts([_verdict_run('full', 'bfloat16',
+                                            [1.3, 1.1, 1.2])])
+  assert turned_on[0].endswith('worth turning on for training here')
