@@ -24,22 +24,22 @@ import re
 import numpy as np
 import tensorflow as tf
 
+import cifar10_data
+import cifar10_fast_lrn
 import cifar10_input
+
 # The data set's dimensions, as the model and the scripts refer to them.
-from cifar10_input import IMAGE_SIZE  # pylint: disable=unused-import
-from cifar10_input import NUM_CLASSES
-from cifar10_input import NUM_EXAMPLES_PER_EPOCH_FOR_EVAL  # pylint: disable=unused-import
-from cifar10_input import NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN  # pylint: disable=unused-import
-import cifar10_prepare
-import cifar10_summaries
+IMAGE_SIZE = cifar10_input.IMAGE_SIZE
+NUM_CLASSES = cifar10_input.NUM_CLASSES
+NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN = (
+    cifar10_input.NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN)
+NUM_EXAMPLES_PER_EPOCH_FOR_EVAL = cifar10_input.NUM_EXAMPLES_PER_EPOCH_FOR_EVAL
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
 # The data set: the binary tarball (170,052,171 bytes) and its MD5.
 DATA_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'
 DATA_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530'
-EXTRACTED_DIRNAME = cifar10_input.CIFAR10_FOLDER
-FAKE_DATA_DIRNAME = cifar10_input.FAKE_DATA_FOLDER
 # With --dataset=cifar100.
 CIFAR100_DATA_URL = 'https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz'
 CIFAR100_DATA_MD5 = '03b5dce01913d631647c71ecec9e9cb8'
@@ -69,27 +69,9 @@ tf.compat.v1.flags.register_multi_flags_validator(
     'each other: pass one of them')
 tf.compat.v1.flags.DEFINE_boolean(
     'fast_lrn', True,
-    'Compute norm1 and norm2, and their gradients, from products with a '
-    'banded matrix (band_lrn) rather than with TensorFlow\'s LRN and LRNGrad '
-    'kernels: the same values, several times faster on a CPU.')
-tf.compat.v1.flags.DEFINE_boolean(
-    'fake_data', False,
-    'Train and evaluate on synthetic, learnable CIFAR-format files, written '
-    'once into DATA_DIR/%s, instead of the real data set: an offline demo.'
-    % FAKE_DATA_DIRNAME)
-tf.compat.v1.flags.DEFINE_string(
-    'data_url', None,
-    'Where the binary tarball comes from: an http(s) or file:// URL, or the '
-    'path of a local copy. Default: the data set\'s own (DATA_URL, or '
-    'CIFAR100_DATA_URL).')
-tf.compat.v1.flags.DEFINE_string(
-    'data_md5', None,
-    'MD5 digest the downloaded tarball must have. Default: that of the '
-    'data set\'s own tarball.')
-tf.compat.v1.flags.register_validator(
-    'data_md5',
-    lambda value: value is None or bool(re.fullmatch('[0-9a-f]{32}', value)),
-    message='--data_md5 takes 32 lowercase hexadecimal digits')
+    'Compute norm1 and norm2, and their gradients, with cifar10_fast_lrn.py '
+    '(products with a banded matrix) rather than with tf.nn.lrn: the same '
+    'values, faster on a CPU. --nofast_lrn runs the tutorial\'s op.')
 
 # Training schedule and averaging.
 MOVING_AVERAGE_DECAY = 0.9999     # Of the shadow weights that eval restores.
@@ -107,18 +89,32 @@ LOSS_SCALE = 1024.0
 TOWER_NAME = 'tower'
 
 
+def _scalar_summary(tag, value):
+  """A scalar summary tagged exactly `tag` (the v1 op adds the name scope and
+  turns 'total_loss (raw)' into 'total_loss__raw_')."""
+  tf.compat.v1.add_to_collection(
+      tf.compat.v1.GraphKeys.SUMMARIES,
+      tf.raw_ops.ScalarSummary(tags=tag, values=value))
+
+
+def _histogram_summary(tag, values):
+  """A histogram summary tagged exactly `tag`. Running it fails with 'Nan in
+  summary histogram for: <tag>' when a value is not finite: the trainers
+  treat that as divergence."""
+  tf.compat.v1.add_to_collection(
+      tf.compat.v1.GraphKeys.SUMMARIES,
+      tf.raw_ops.HistogramSummary(tag=tag, values=values))
+
+
 def _activation_summary(x):
-  """Summarizes a layer's output: a histogram, and its share of zeros.
+  """Summarizes a layer's output `x`: a histogram, and its share of zeros.
 
   Tagged `<layer>/activations` and `<layer>/sparsity`, by the last part of
   the op name, so a tower's `tower_0/` and the repeated scope drop out.
-
-  Args:
-    x: The layer's output Tensor.
   """
   layer = x.op.name.split('/')[-1]
-  cifar10_summaries.histogram(layer + '/activations', x)
-  cifar10_summaries.scalar(layer + '/sparsity', tf.nn.zero_fraction(x))
+  _histogram_summary(layer + '/activations', x)
+  _scalar_summary(layer + '/sparsity', tf.nn.zero_fraction(x))
 
 
 def _dtype():
@@ -126,15 +122,13 @@ def _dtype():
   return tf.float16 if FLAGS.use_fp16 else tf.float32
 
 
+# Under --mixed_precision, convolutions and products take their inputs in
+# the 16-bit type and give their results back in the model's type.
 def _compute(x):
-  """`x` in the type of the convolutions and matrix products."""
-  if FLAGS.mixed_precision:
-    return tf.cast(x, FLAGS.mixed_precision)
-  return x
+  return tf.cast(x, FLAGS.mixed_precision) if FLAGS.mixed_precision else x
 
 
 def _from_compute(x):
-  """A convolution's or product's result, back in the model's type."""
   return tf.cast(x, _dtype())
 
 
@@ -177,44 +171,16 @@ def _variable_with_weight_decay(name, shape, stddev, wd):
   return var
 
 
-def holds_own_records(folder):
-  """Whether `folder` holds CIFAR-10-format record files itself, as
-  cifar10-make-records writes them, rather than a data set to unpack."""
-  return any(tf.io.gfile.exists(os.path.join(folder, name))
-             for name in cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES)
-
-
 def data_dir():
-  """The folder of record files the flags select.
-
-  With --fake_data, that is the synthetic folder, written first if absent;
-  with --dataset=cifar100, cifar-100-binary; a --data_dir that holds record
-  files itself is that folder.
-  """
-  cifar10_prepare.check_folder_flag('data_dir', FLAGS.data_dir)
-  if FLAGS.fake_data and FLAGS.dataset != 'cifar10':
-    raise cifar10_prepare.UserError(
-        '--fake_data writes CIFAR-10 files only: drop --dataset=%s, or '
-        '--fake_data' % FLAGS.dataset)
-  if FLAGS.dataset == 'cifar100':
-    return os.path.join(FLAGS.data_dir, cifar10_input.CIFAR100_FOLDER)
-  if not FLAGS.fake_data and holds_own_records(FLAGS.data_dir):
-    return FLAGS.data_dir
-  if FLAGS.fake_data:
-    try:
-      return cifar10_input.write_fake_data(
-          os.path.join(FLAGS.data_dir, FAKE_DATA_DIRNAME))
-    except (OSError, tf.errors.OpError) as e:
-      raise cifar10_prepare.DataError(
-          'cannot write the synthetic data into --data_dir=%s (%s): point '
-          '--data_dir at a folder you can write to'
-          % (FLAGS.data_dir, cifar10_prepare.one_line(e)))
-  return os.path.join(FLAGS.data_dir, EXTRACTED_DIRNAME)
+  """The folder of record files the flags select (see
+  `cifar10_data.record_folder`)."""
+  return cifar10_data.record_folder(FLAGS.data_dir, FLAGS.dataset,
+                                    FLAGS.fake_data)
 
 
 def class_names():
-  """The names of the classes of the selected data, in label order."""
-  return cifar10_input.read_class_names(data_dir())
+  """The class names of the selected data, in label order."""
+  return cifar10_data.read_class_names(data_dir())
 
 
 def num_classes():
@@ -228,12 +194,9 @@ def distorted_inputs():
   """Training batches from --data_dir (see `cifar10_input.distorted_inputs`).
 
   Returns:
-    images: Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3], float16 with
-      --use_fp16, else float32.
+    images: Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] of the model's
+      type (float16 with --use_fp16).
     labels: int32 Tensor [batch_size].
-
-  Raises:
-    cifar10_input.DataError: the data files are missing or malformed.
   """
   images, labels = cifar10_input.distorted_inputs(
       data_dir=data_dir(), batch_size=FLAGS.batch_size,
@@ -249,12 +212,9 @@ def inputs(eval_data, num_epochs=None):
     num_epochs: None to cycle forever; 1 to read each record exactly once.
 
   Returns:
-    images: Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3], float16 with
-      --use_fp16, else float32.
+    images: Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] of the model's
+      type.
     labels: int32 Tensor [batch_size].
-
-  Raises:
-    cifar10_input.DataError: the data files are missing or malformed.
   """
   images, labels = cifar10_input.inputs(eval_data=eval_data,
                                         data_dir=data_dir(),
@@ -262,55 +222,6 @@ def inputs(eval_data, num_epochs=None):
                                         num_epochs=num_epochs,
                                         num_classes=num_classes())
   return tf.cast(images, _dtype()), labels
-
-
-def band_lrn(x, depth_radius, bias, alpha, beta, name=None):
-  """Local response normalization, as `tf.nn.lrn` computes it, from products.
-
-  For `y = x * d ** -beta` with `d = bias + alpha * S(x * x)`, where `S` sums
-  each channel's window of `depth_radius` channels on either side, the
-  gradient is
-
-    dx = dy * d ** -beta - 2 * alpha * beta * x * S(dy * y / d)
-
-  which is what the LRNGrad kernel computes. `S` is a product with a banded
-  0/1 matrix, which oneDNN and cuBLAS do fast, while the CPU kernels walk
-  each window element by element; and the gradient reuses the forward pass's
-  `d` and `d ** -beta` instead of computing them again.
-
-  Args:
-    x: Tensor [batch, height, width, depth] of floats; depth known.
-    depth_radius, bias, alpha, beta: As for `tf.nn.lrn`.
-    name: Name of the output op.
-
-  Returns:
-    Tensor of the shape and dtype of `x`.
-  """
-  depth = x.shape[-1]
-  channel = np.arange(depth)
-  band = tf.constant(abs(channel[:, None] - channel[None, :]) <= depth_radius,
-                     dtype=x.dtype)
-
-  def window_sum(t):
-    return tf.reshape(tf.matmul(tf.reshape(t, [-1, depth]), band),
-                      tf.shape(t))
-
-  @tf.custom_gradient
-  def normalize(x):
-    d = bias + alpha * window_sum(tf.square(x))
-    if beta == 0.75:  # The tutorial's: two square roots beat a general power.
-      scale = tf.math.rsqrt(d) * tf.math.rsqrt(tf.sqrt(d))
-    else:
-      scale = tf.pow(d, -beta)
-    y = x * scale
-
-    def grad(dy):
-      return dy * scale - (2.0 * alpha * beta) * x * window_sum(dy * y / d)
-
-    return y, grad
-
-  with tf.compat.v1.name_scope(name, 'BandLRN', [x]) as scope:
-    return tf.identity(normalize(x), name=scope)
 
 
 def _conv_layer(name, inputs, shape, bias):
@@ -366,15 +277,6 @@ def _fully_connected(name, inputs, units, stddev, wd, bias, relu=True):
   return out
 
 
-def _lrn(inputs, name):
-  """Local response normalization with the tutorial's constants."""
-  settings = dict(depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
-                  name=name)
-  if FLAGS.fast_lrn and inputs.shape[-1] is not None:
-    return band_lrn(inputs, **settings)
-  return tf.nn.lrn(inputs, **settings)
-
-
 def _max_pool(inputs, name):
   """3x3 max pooling, stride 2: halves height and width."""
   return tf.nn.max_pool2d(inputs, ksize=3, strides=2, padding='SAME',
@@ -394,12 +296,18 @@ def inference(images):
   Returns:
     Logits, Tensor [batch, NUM_CLASSES], before any softmax.
   """
+  # Local response normalization: TensorFlow's op, or the same values from
+  # products with a banded matrix, faster on a CPU (--fast_lrn).
+  lrn = cifar10_fast_lrn.band_lrn if FLAGS.fast_lrn else tf.nn.lrn
+
   conv1 = _conv_layer('conv1', images, [5, 5, 3, 64], bias=0.0)
   pool1 = _max_pool(conv1, 'pool1')
-  norm1 = _lrn(pool1, 'norm1')
+  norm1 = lrn(pool1, depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
+              name='norm1')
 
   conv2 = _conv_layer('conv2', norm1, [5, 5, 64, 64], bias=0.1)
-  norm2 = _lrn(conv2, 'norm2')
+  norm2 = lrn(conv2, depth_radius=4, bias=1.0, alpha=0.001 / 9.0, beta=0.75,
+              name='norm2')
   pool2 = _max_pool(norm2, 'pool2')
 
   # 6 * 6 * 64 = 2,304 features an image; the batch size may vary.
@@ -467,8 +375,8 @@ def add_loss_summaries(total_loss, scope=None):
     tracked[tag] = tensor
   update = averages.apply(list(tracked.values()))
   for tag, tensor in tracked.items():
-    cifar10_summaries.scalar(tag + ' (raw)', tensor)
-    cifar10_summaries.scalar(tag, averages.average(tensor))
+    _scalar_summary(tag + ' (raw)', tensor)
+    _scalar_summary(tag, averages.average(tensor))
   return update
 
 
@@ -487,21 +395,18 @@ def learning_rate(global_step):
       INITIAL_LEARNING_RATE, global_step,
       decay_steps=int(steps_per_epoch * NUM_EPOCHS_PER_DECAY),
       decay_rate=LEARNING_RATE_DECAY_FACTOR, staircase=True)
-  cifar10_summaries.scalar('learning_rate', rate)
+  _scalar_summary('learning_rate', rate)
   return rate
 
 
 def add_variable_histograms(grads):
-  """Histograms of every trainable variable and of each gradient.
-
-  Args:
-    grads: List of (gradient, variable) pairs.
-  """
+  """Histograms of every trainable variable and of each gradient in `grads`,
+  a list of (gradient, variable) pairs."""
   for var in tf.compat.v1.trainable_variables():
-    cifar10_summaries.histogram(var.op.name, var)
+    _histogram_summary(var.op.name, var)
   for grad, var in grads:
     if grad is not None:
-      cifar10_summaries.histogram(var.op.name + '/gradients', grad)
+      _histogram_summary(var.op.name + '/gradients', grad)
 
 
 def compute_gradients(opt, total_loss):
@@ -579,8 +484,8 @@ def maybe_download_and_extract():
   --fake_data, writes the synthetic files instead.
 
   Raises:
-    cifar10_input.DataError: the download failed, does not match, or the
-      archive is unsafe or holds no cifar-10-batches-bin.
+    DataError: the download failed or does not match, or the archive is
+      unsafe or lacks the data set's folder.
   """
   folder = data_dir()  # Writes the synthetic files with --fake_data.
   if FLAGS.fake_data or folder == FLAGS.data_dir:
@@ -589,8 +494,6 @@ def maybe_download_and_extract():
     url, md5 = CIFAR100_DATA_URL, CIFAR100_DATA_MD5
   else:
     url, md5 = DATA_URL, DATA_MD5
-  if FLAGS.data_url:
-    url = FLAGS.data_url
-  cifar10_prepare.download_and_extract(FLAGS.data_dir, url,
-                                       FLAGS.data_md5 or md5,
-                                       os.path.basename(folder))
+  cifar10_data.download_and_extract(FLAGS.data_dir, FLAGS.data_url or url,
+                                    FLAGS.data_md5 or md5,
+                                    os.path.basename(folder))

@@ -66,10 +66,12 @@ from absl import app
 import tensorflow as tf
 
 import cifar10
+import cifar10_checkpoints
+import cifar10_flags
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
-cifar10_runtime.define_trainer_flags()
+cifar10_flags.define_trainer_flags()
 
 # The cluster, as TensorFlow 1.x's distributed how-to gave it.
 tf.compat.v1.flags.DEFINE_list(
@@ -538,10 +540,10 @@ def train(server, cluster, task_index):
       try:
         # Refuses a checkpoint that would not restore, rather than have the
         # session start over; the session then restores it by name.
-        cifar10_runtime.resume_checkpoint(
+        cifar10_checkpoints.resume_checkpoint(
             FLAGS.train_dir, tf.compat.v1.global_variables(),
             FLAGS.fall_back_checkpoint)
-      except cifar10_runtime.CheckpointError:
+      except cifar10_checkpoints.CheckpointError:
         lock.close()
         raise
     _say('Worker %d of %d at %s%s.' % (

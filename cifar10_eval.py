@@ -31,11 +31,12 @@ import numpy as np
 import tensorflow as tf
 
 import cifar10
-import cifar10_input
+import cifar10_checkpoints
+import cifar10_flags
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
-cifar10_runtime.define_reader_flags()
+cifar10_flags.define_reader_flags()
 
 tf.compat.v1.flags.DEFINE_string(
     'eval_dir', '/tmp/cifar10_eval',
@@ -153,7 +154,7 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
   Returns:
     Precision @ 1, a float.
   """
-  global_step = cifar10_runtime.checkpoint_step(checkpoint_path)
+  global_step = cifar10_checkpoints.checkpoint_step(checkpoint_path)
   with tf.compat.v1.Session() as sess:
     saver.restore(sess, checkpoint_path)
     # The one-pass filename queue counts its epoch in a local variable.
@@ -220,9 +221,9 @@ def evaluate():
 
     def evaluate_checkpoint(path):
       # Never a precision for weights that do not fit the model.
-      problem = cifar10_runtime.checkpoint_problem(path, var_map)
+      problem = cifar10_checkpoints.checkpoint_problem(path, var_map)
       if problem:
-        raise cifar10_runtime.CheckpointError(
+        raise cifar10_checkpoints.CheckpointError(
             'cannot evaluate %s: %s. Point --checkpoint_dir at a training of '
             'this model' % (path, problem))
       return eval_once(saver, summary_writer, top_k_op, predictions_op,
@@ -230,22 +231,22 @@ def evaluate():
                        class_names)
 
     if FLAGS.run_once or FLAGS.checkpoint_path:
-      evaluate_checkpoint(cifar10_runtime.checkpoint_to_read(
+      evaluate_checkpoint(cifar10_checkpoints.checkpoint_to_read(
           FLAGS.checkpoint_dir, FLAGS.checkpoint_path))
       return
 
     # Each new checkpoint once, skipping those it cannot use; a restarted
     # evaluator goes on after the steps --eval_dir already holds.
-    cifar10_runtime.poll_checkpoints(
+    cifar10_checkpoints.poll_checkpoints(
         FLAGS.checkpoint_dir, FLAGS.eval_interval_secs, evaluate_checkpoint,
-        done_steps={step for step, _ in cifar10_runtime.read_scalars(
+        done_steps={step for step, _ in cifar10_checkpoints.read_scalars(
             FLAGS.eval_dir, 'Precision @ 1')})
 
 
 def main(argv=None):
   del argv  # Unused: absl has parsed the flags.
   with cifar10_runtime.clean_exit():
-    cifar10_runtime.check_reader_flags()
+    cifar10_checkpoints.check_reader_flags()
     cifar10_prepare.make_output_dir(FLAGS.eval_dir, 'eval_dir')
     with cifar10_runtime.folder_lock(FLAGS.eval_dir, 'eval_dir', 'evaluator',
                                      cifar10_runtime.EVAL_LOCK_FILE):

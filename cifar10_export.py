@@ -20,7 +20,7 @@ measures. Two signatures, both computing what cifar10-predict computes:
                    class_names    string [N]            its name
 
 Encoded images are decoded and resized to 32x32 with
-`cifar10_input.resize_to_record_size`; then every image goes through
+`cifar10_images.resize_to_record_size`; then every image goes through
 evaluation's `cifar10_input.preprocess_for_eval`. With --tflite the version
 folder also gets model.tflite, the predict_pixels signature for TensorFlow
 Lite (float32); --tflite_quantize adds model_quantized.tflite, its weights
@@ -48,11 +48,15 @@ from absl import logging
 import tensorflow as tf
 
 import cifar10
+import cifar10_checkpoints
+import cifar10_data
+import cifar10_flags
+import cifar10_images
 import cifar10_input
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
-cifar10_runtime.define_reader_flags()
+cifar10_flags.define_reader_flags()
 
 tf.compat.v1.flags.DEFINE_string(
     'export_dir', '/tmp/cifar10_export',
@@ -69,7 +73,7 @@ tf.compat.v1.flags.DEFINE_boolean(
     'tflite_quantize', False,
     'Also write model_quantized.tflite, with weights quantized to 8 bits '
     '(dynamic-range quantization).')
-cifar10_runtime.define_overwrite_flag()
+cifar10_flags.define_overwrite_flag()
 
 SERVE_TAG = tf.compat.v1.saved_model.tag_constants.SERVING
 BYTES_SIGNATURE = 'serving_default'
@@ -120,17 +124,17 @@ def build_signatures(class_names):
                                    reuse=tf.compat.v1.AUTO_REUSE):
     with tf.compat.v1.name_scope(PIXELS_SIGNATURE):
       images = tf.compat.v1.placeholder(
-          tf.uint8, [None, cifar10_input.HEIGHT, cifar10_input.WIDTH,
-                     cifar10_input.DEPTH], name='images')
+          tf.uint8, [None, cifar10_data.HEIGHT, cifar10_data.WIDTH,
+                     cifar10_data.DEPTH], name='images')
       from_pixels = classify(images, class_names)
     with tf.compat.v1.name_scope(BYTES_SIGNATURE):
       image_bytes = tf.compat.v1.placeholder(tf.string, [None],
                                              name='image_bytes')
       decoded = tf.map_fn(
-          cifar10_input.decode_and_resize, image_bytes,
+          cifar10_images.decode_and_resize, image_bytes,
           fn_output_signature=tf.TensorSpec(
-              [cifar10_input.HEIGHT, cifar10_input.WIDTH,
-               cifar10_input.DEPTH], tf.uint8))
+              [cifar10_data.HEIGHT, cifar10_data.WIDTH,
+               cifar10_data.DEPTH], tf.uint8))
       from_bytes = classify(decoded, class_names)
   return {
       BYTES_SIGNATURE: predict_signature({'image_bytes': image_bytes},
@@ -158,7 +162,7 @@ def write_saved_model(path, checkpoint_path, class_names):
     averages = tf.compat.v1.train.ExponentialMovingAverage(
         cifar10.MOVING_AVERAGE_DECAY).variables_to_restore()
     with tf.compat.v1.Session() as sess:
-      step = cifar10_runtime.restore_checked(sess, checkpoint_path, averages)
+      step = cifar10_checkpoints.restore_checked(sess, checkpoint_path, averages)
       builder = tf.compat.v1.saved_model.Builder(path)
       builder.add_meta_graph_and_variables(
           sess, [SERVE_TAG], signature_def_map=signatures,
@@ -258,10 +262,10 @@ def main(argv=None):
     # The converter reloads the SavedModel, and the loader notes at INFO
     # level that a TF1 SavedModel has no fingerprint file.
     logging.set_verbosity(logging.ERROR)
-    cifar10_runtime.check_reader_flags()
+    cifar10_checkpoints.check_reader_flags()
     cifar10_prepare.make_output_dir(FLAGS.export_dir, 'export_dir')
     version_dir(FLAGS.export_dir, FLAGS.version, FLAGS.overwrite)
-    checkpoint_path = cifar10_runtime.checkpoint_to_read(
+    checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
     class_names = cifar10.class_names()
     target, step = export(checkpoint_path, FLAGS.export_dir, FLAGS.version,

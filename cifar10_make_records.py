@@ -13,7 +13,7 @@ class, --test_fraction, drawn with --seed, becomes the test set. Or it holds
 IMAGE_DIR/train/<class>/ and IMAGE_DIR/test/<class>/, and that split is kept.
 
 Each image is brought to 32x32 exactly as cifar10-predict does
-(`cifar10_input.decode_and_resize`). DATA_DIR gets data_batch_1.bin,
+(`cifar10_images.decode_and_resize`). DATA_DIR gets data_batch_1.bin,
 data_batch_2.bin, ... (10,000 records each at most, in a seeded random
 order), test_batch.bin and batches.meta.txt, the class names in label order
 (the folder names, sorted). The trainers, the evaluator, predict and export
@@ -40,7 +40,9 @@ from absl import app
 import numpy as np
 import tensorflow as tf
 
-import cifar10_input
+import cifar10_data
+import cifar10_flags
+import cifar10_images
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -51,7 +53,7 @@ tf.compat.v1.flags.DEFINE_float(
     'train/ and test/ folders.', lower_bound=0.0, upper_bound=0.9)
 tf.compat.v1.flags.DEFINE_integer(
     'seed', 0, 'Seed of the test split and of the order of the records.')
-cifar10_runtime.define_overwrite_flag()
+cifar10_flags.define_overwrite_flag()
 
 # Records in each data_batch_N.bin, as in CIFAR-10.
 RECORDS_PER_FILE = 10000
@@ -135,13 +137,13 @@ class Decoder(object):
     self._graph = tf.Graph()
     with self._graph.as_default():
       self._encoded = tf.compat.v1.placeholder(tf.string, [])
-      self._pixels = cifar10_input.decode_and_resize(self._encoded)
+      self._pixels = cifar10_images.decode_and_resize(self._encoded)
     self._sess = tf.compat.v1.Session(graph=self._graph)
 
   def __call__(self, path):
     """uint8 array [32, 32, 3] of the file, or the reason it has none."""
     try:
-      data = cifar10_input.read_image_file(path)
+      data = cifar10_images.read_image_file(path)
       return self._sess.run(self._pixels, {self._encoded: data}), None
     except cifar10_prepare.UserError as e:
       return None, str(e)
@@ -184,7 +186,7 @@ def output_names(num_train):
   """The files a run writes: data_batch_N.bin, test_batch.bin, meta."""
   files = max(1, -(-num_train // RECORDS_PER_FILE))
   return (['data_batch_%d.bin' % (i + 1) for i in range(files)] +
-          list(cifar10_input.TEST_FILES) + [cifar10_input.META_FILE])
+          list(cifar10_data.TEST_FILES) + [cifar10_data.META_FILE])
 
 
 def prepare_data_dir(data_dir, overwrite=False):
@@ -209,7 +211,7 @@ def prepare_data_dir(data_dir, overwrite=False):
         'cannot write to DATA_DIR %s (%s): choose a folder you can write to'
         % (data_dir, cifar10_prepare.one_line(e)))
   existing = sorted(n for n in os.listdir(data_dir)
-                    if n.endswith('.bin') or n == cifar10_input.META_FILE)
+                    if n.endswith('.bin') or n == cifar10_data.META_FILE)
   if existing and not overwrite:
     raise cifar10_prepare.UserError(
         '%s already holds %s: pass --overwrite to replace them, or give '
@@ -242,11 +244,11 @@ def write_data(data_dir, existing, class_names, train, test, seed):
   try:
     for i, name in enumerate(n for n in names if n.startswith('data_batch')):
       part = slice(i * RECORDS_PER_FILE, (i + 1) * RECORDS_PER_FILE)
-      cifar10_input.write_records(os.path.join(staging, name), labels[part],
+      cifar10_data.write_records(os.path.join(staging, name), labels[part],
                                   images[part])
-    cifar10_input.write_records(
-        os.path.join(staging, cifar10_input.TEST_FILES[0]), *test)
-    with open(os.path.join(staging, cifar10_input.META_FILE), 'w') as f:
+    cifar10_data.write_records(
+        os.path.join(staging, cifar10_data.TEST_FILES[0]), *test)
+    with open(os.path.join(staging, cifar10_data.META_FILE), 'w') as f:
       f.write('\n'.join(class_names) + '\n')
     for name in existing:
       if name.startswith('data_batch') and name not in names:

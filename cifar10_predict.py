@@ -7,7 +7,7 @@
   cifar10-predict --checkpoint_path=/tmp/cifar10_train/model.ckpt-5000 cat.jpg
 
 Each file (PNG, JPEG, GIF or BMP, of any size; a GIF's first frame) is
-brought to the records' 32x32 by `cifar10_input.resize_to_record_size`, then
+brought to the records' 32x32 by `cifar10_images.resize_to_record_size`, then
 treated exactly as cifar10_eval.py treats a test image: the central 24x24,
 standardized (`cifar10_input.preprocess_for_eval`), through the network with
 the moving averages of the weights. So a test image saved as a PNG gets the
@@ -32,11 +32,15 @@ import numpy as np
 import tensorflow as tf
 
 import cifar10
+import cifar10_checkpoints
+import cifar10_data
+import cifar10_flags
+import cifar10_images
 import cifar10_input
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
-cifar10_runtime.define_reader_flags()
+cifar10_flags.define_reader_flags()
 
 tf.compat.v1.flags.DEFINE_integer(
     'top_k', 3,
@@ -66,10 +70,10 @@ def predict(image_paths, checkpoint_path):
   """
   with tf.Graph().as_default():
     encoded = tf.compat.v1.placeholder(tf.string, [], name='image_bytes')
-    pixels = cifar10_input.decode_and_resize(encoded)
+    pixels = cifar10_images.decode_and_resize(encoded)
     batch = tf.compat.v1.placeholder(
-        tf.uint8, [None, cifar10_input.HEIGHT, cifar10_input.WIDTH,
-                   cifar10_input.DEPTH], name='images')
+        tf.uint8, [None, cifar10_data.HEIGHT, cifar10_data.WIDTH,
+                   cifar10_data.DEPTH], name='images')
     images = tf.map_fn(cifar10_input.preprocess_for_eval, batch,
                        fn_output_signature=tf.float32)
     dtype = tf.float16 if FLAGS.use_fp16 else tf.float32
@@ -79,10 +83,10 @@ def predict(image_paths, checkpoint_path):
         cifar10.MOVING_AVERAGE_DECAY).variables_to_restore()
 
     with tf.compat.v1.Session() as sess:
-      step = cifar10_runtime.restore_checked(sess, checkpoint_path, averages)
+      step = cifar10_checkpoints.restore_checked(sess, checkpoint_path, averages)
       resized = []
       for path in image_paths:
-        data = cifar10_input.read_image_file(path)
+        data = cifar10_images.read_image_file(path)
         try:
           resized.append(sess.run(pixels, {encoded: data}))
         except tf.errors.InvalidArgumentError as e:
@@ -121,13 +125,13 @@ def format_text(path, top):
 
 def main(argv):
   with cifar10_runtime.clean_exit():
-    cifar10_runtime.check_reader_flags()
+    cifar10_checkpoints.check_reader_flags()
     image_paths = argv[1:]
     if not image_paths:
       raise cifar10_prepare.UserError(
           'no image to classify: give one or more files, as in '
           'cifar10-predict cat.jpg ship.png')
-    checkpoint_path = cifar10_runtime.checkpoint_to_read(
+    checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
     class_names = cifar10.class_names()
     probabilities, step = predict(image_paths, checkpoint_path)

@@ -31,10 +31,11 @@ from absl import app
 import tensorflow as tf
 
 import cifar10
+import cifar10_flags
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
-cifar10_runtime.define_trainer_flags()
+cifar10_flags.define_trainer_flags()
 
 
 def train():

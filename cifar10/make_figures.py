@@ -39,13 +39,16 @@ import numpy as np
 import tensorflow as tf
 
 import cifar10
-import cifar10_eval  # pylint: disable=unused-import
 import cifar10_input
-import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
-cifar10_runtime.define_trainer_flags()
 
+tf.compat.v1.flags.DEFINE_string(
+    'train_dir', '/tmp/cifar10_train',
+    'The training folder whose event files to read.')
+tf.compat.v1.flags.DEFINE_string(
+    'eval_dir', '/tmp/cifar10_eval',
+    'The evaluation folder whose event files to read.')
 tf.compat.v1.flags.DEFINE_string(
     'figures_dir', os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 'figures'),

@@ -37,12 +37,14 @@ import numpy as np
 import tensorflow as tf
 
 import cifar10
-import cifar10_input
+import cifar10_checkpoints
+import cifar10_data
+import cifar10_flags
 import cifar10_predict
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
-cifar10_runtime.define_reader_flags()
+cifar10_flags.define_reader_flags()
 
 tf.compat.v1.flags.DEFINE_string(
     'figure', os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -65,18 +67,18 @@ def read_test_images(data_dir, first, count):
   Raises:
     DataError: the test file is missing or malformed.
   """
-  [path] = cifar10_input.data_files(data_dir, eval_data=True)
-  total = cifar10_input.check_data_files([path])
+  [path] = cifar10_data.data_files(data_dir, eval_data=True)
+  total = cifar10_data.check_data_files([path])
   if first + count > total:
     raise cifar10_prepare.UserError(
         '%s holds %d images: lower --first or --num_images' % (path, total))
   with open(path, 'rb') as f:
-    f.seek(first * cifar10_input.RECORD_BYTES)
-    records = np.frombuffer(f.read(count * cifar10_input.RECORD_BYTES),
+    f.seek(first * cifar10_data.RECORD_BYTES)
+    records = np.frombuffer(f.read(count * cifar10_data.RECORD_BYTES),
                             dtype=np.uint8)
-  records = records.reshape(count, cifar10_input.RECORD_BYTES)
-  planes = records[:, cifar10_input.LABEL_BYTES:].reshape(
-      count, cifar10_input.DEPTH, cifar10_input.HEIGHT, cifar10_input.WIDTH)
+  records = records.reshape(count, cifar10_data.RECORD_BYTES)
+  planes = records[:, cifar10_data.LABEL_BYTES:].reshape(
+      count, cifar10_data.DEPTH, cifar10_data.HEIGHT, cifar10_data.WIDTH)
   return records[:, 0], planes.transpose(0, 2, 3, 1)
 
 
@@ -117,12 +119,12 @@ def draw(images, labels, probabilities, class_names, title, cols=4):
 
 def main(argv=None):  # pylint: disable=unused-argument
   with cifar10_runtime.clean_exit():
-    checkpoint_path = cifar10_runtime.checkpoint_to_read(
+    checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
     data_dir = cifar10.data_dir()
     labels, images = read_test_images(data_dir, FLAGS.first,
                                       FLAGS.num_images)
-    class_names = cifar10_input.read_class_names(data_dir)
+    class_names = cifar10_data.read_class_names(data_dir)
     folder = tempfile.mkdtemp(prefix='plot_predictions-')
     try:
       probabilities, step = cifar10_predict.predict(

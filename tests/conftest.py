@@ -23,6 +23,7 @@ if ROOT not in sys.path:
   sys.path.insert(0, ROOT)
 
 # pylint: disable=g-import-not-at-top,wrong-import-position,unused-import
+import cifar10_data
 import cifar10_prepare
 
 # As every script does, before TensorFlow loads.
@@ -39,7 +40,7 @@ import cifar10_make_records
 import cifar10_multi_gpu_train
 import cifar10_predict
 import cifar10_runtime
-from cifar10_runtime import read_scalars  # Shared with the tests.
+from cifar10_checkpoints import read_scalars  # Shared with the tests.
 import cifar10_train
 
 tf.compat.v1.disable_eager_execution()
@@ -66,7 +67,7 @@ SMALL_TEST_RECORDS = 2000
 def small_data_dir(tmp_path_factory):
   """A cifar-10-batches-bin folder of small synthetic files."""
   path = str(tmp_path_factory.mktemp('small') / 'cifar-10-batches-bin')
-  return cifar10_input.write_fake_data(
+  return cifar10_data.write_fake_data(
       path, seed=7, train_records_per_file=SMALL_TRAIN_RECORDS,
       test_records=SMALL_TEST_RECORDS)
 
@@ -75,8 +76,8 @@ def small_data_dir(tmp_path_factory):
 def fake_data_root(tmp_path_factory):
   """A --data_dir whose --fake_data files are written once per session."""
   root = str(tmp_path_factory.mktemp('data'))
-  cifar10_input.write_fake_data(
-      os.path.join(root, cifar10.FAKE_DATA_DIRNAME))
+  cifar10_data.write_fake_data(
+      os.path.join(root, cifar10_data.FAKE_DATA_FOLDER))
   return root
 
 
@@ -130,7 +131,7 @@ def queues_running(sess):
 def records_labels(path):
   """The label byte of each record of a CIFAR-10 binary file."""
   data = np.fromfile(path, dtype=np.uint8)
-  return data[::cifar10_input.RECORD_BYTES]
+  return data[::cifar10_data.RECORD_BYTES]
 
 
 def _write_model_checkpoint(train_dir, step, load_values=None):
@@ -202,7 +203,7 @@ def read_records(path, count):
     images: uint8 array [count, 32, 32, 3].
   """
   records = np.fromfile(path, dtype=np.uint8).reshape(
-      -1, cifar10_input.RECORD_BYTES)[:count]
+      -1, cifar10_data.RECORD_BYTES)[:count]
   images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
   return records[:, 0], np.ascontiguousarray(images)
 
@@ -222,7 +223,7 @@ NUM_RECORD_PNGS = 100
 def record_pngs(fake_data_root, tmp_path_factory):
   """(paths, labels, images) of NUM_RECORD_PNGS test records saved as PNG."""
   labels, images = read_records(
-      os.path.join(fake_data_root, cifar10.FAKE_DATA_DIRNAME,
+      os.path.join(fake_data_root, cifar10_data.FAKE_DATA_FOLDER,
                    'test_batch.bin'), NUM_RECORD_PNGS)
   folder = tmp_path_factory.mktemp('pngs')
   paths = []

@@ -8,25 +8,24 @@ import os
 
 import pytest
 
-import cifar10
-import cifar10_input
+import cifar10_data
 import cifar10_prepare
 from conftest import publish, serve_folder, tarball
 
 
 def _fetch(dest, url, md5):
   """What cifar10.maybe_download_and_extract() does with these flags."""
-  cifar10_prepare.download_and_extract(dest, url, md5,
-                                       cifar10.EXTRACTED_DIRNAME)
+  cifar10_data.download_and_extract(dest, url, md5,
+                                       cifar10_data.CIFAR10_FOLDER)
 
 
 def _cifar_tarball():
-  labels, images = cifar10_input.fake_examples(4, seed=0)
+  labels, images = cifar10_data.fake_examples(4, seed=0)
   records = io.BytesIO()
   for label, image in zip(labels, images):
     records.write(bytes([label]) + image.transpose(2, 0, 1).tobytes())
   members = {'cifar-10-batches-bin/%s' % name: records.getvalue()
-             for name in cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES}
+             for name in cifar10_data.TRAIN_FILES + cifar10_data.TEST_FILES}
   members['cifar-10-batches-bin/batches.meta.txt'] = b'airplane\n'
   return tarball(members)
 
@@ -42,8 +41,8 @@ def test_download_shows_progress_checks_md5_and_extracts(tmp_path, capsys):
   assert sorted(os.listdir(dest)) == ['cifar-10-batches-bin',
                                       'cifar-10-binary.tar.gz']
   extracted = os.path.join(dest, 'cifar-10-batches-bin')
-  assert cifar10_input.check_data_files(
-      cifar10_input.data_files(extracted)) == 20
+  assert cifar10_data.check_data_files(
+      cifar10_data.data_files(extracted)) == 20
 
 
 def test_corrupted_download_fails_and_leaves_nothing(tmp_path):
@@ -51,7 +50,7 @@ def test_corrupted_download_fails_and_leaves_nothing(tmp_path):
   served, md5 = publish(tmp_path, good[:-100] + b'x' * 100)
   dest = str(tmp_path / 'data')
   with serve_folder(served) as url:
-    with pytest.raises(cifar10_input.DataError,
+    with pytest.raises(cifar10_prepare.DataError,
                        match=r'has MD5 [0-9a-f]{32}, not %s' %
                        hashlib.md5(good).hexdigest()):
       _fetch(
@@ -65,7 +64,7 @@ def test_member_outside_data_dir_is_refused(tmp_path):
   served, md5 = publish(tmp_path, evil)
   dest = tmp_path / 'data'
   with serve_folder(served) as url:
-    with pytest.raises(cifar10_input.DataError,
+    with pytest.raises(cifar10_prepare.DataError,
                        match=r"holds '../x', which would be written outside"):
       _fetch(
           str(dest), url + 'cifar-10-binary.tar.gz', md5)
@@ -106,7 +105,7 @@ def test_local_tarball_as_source(tmp_path):
 
 def test_unreachable_source_fails_with_one_clear_line(tmp_path):
   dest = tmp_path / 'data'
-  with pytest.raises(cifar10_input.DataError,
+  with pytest.raises(cifar10_prepare.DataError,
                      match=r'could not download http://127.0.0.1:9/.*'
                      r'--data_url') as info:
     _fetch(

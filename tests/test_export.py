@@ -14,15 +14,15 @@ import pytest
 import tensorflow as tf
 
 import cifar10
+import cifar10_data
 import cifar10_export
-import cifar10_input
 import cifar10_predict
 from cifar10_prepare import UserError
 from conftest import (encode_png, read_records, run_script,
                       write_checkpoint_of_other_width,
                       write_constant_checkpoint, write_random_checkpoint)
 
-NAMES = cifar10_input.CLASS_NAMES
+NAMES = cifar10_data.CLASS_NAMES
 
 
 def _export(checkpoint, export_dir, **kwargs):
@@ -235,7 +235,7 @@ def served(trained, fake_data_root, record_pngs, tmp_path_factory):
                     '--data_dir=%s' % tmp_path_factory.mktemp('no_data'))
   work = tmp_path_factory.mktemp('elsewhere')
   _, pixels = read_records(
-      os.path.join(fake_data_root, cifar10.FAKE_DATA_DIRNAME,
+      os.path.join(fake_data_root, cifar10_data.FAKE_DATA_FOLDER,
                    'test_batch.bin'), NUM_PIXEL_IMAGES)
   np.save(str(work / 'pixels.npy'), pixels)
   (work / 'files.json').write_text(json.dumps(record_pngs[0]))

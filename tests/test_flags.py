@@ -24,7 +24,7 @@ import cifar10_train
 FLAGS = tf.compat.v1.flags.FLAGS
 
 # The modules whose flags users set.
-MODULES = ('cifar10', 'cifar10_summaries', 'cifar10_input', 'cifar10_runtime',
+MODULES = ('cifar10', 'cifar10_data', 'cifar10_input', 'cifar10_flags',
            'cifar10_eval', 'cifar10_multi_gpu_train',
            'cifar10_distributed_train', 'cifar10_predict', 'cifar10_export',
            'cifar10_make_records')
@@ -39,7 +39,6 @@ REFUSED_VALUES = {
     'save_summaries_steps': ['0'],
     'min_fraction_of_examples_in_queue': ['-0.1', '1.5'],
     'num_preprocess_threads': ['0'],
-    'records_per_read': ['0'],
     'num_gpus': ['0'],
     'eval_interval_secs': ['-1'],
     'num_examples': ['0'],
@@ -77,7 +76,7 @@ FILE_FLAGS = {
 # booleans and the cluster (tests/test_distributed.py).
 FREE = {
     'fresh_start', 'fall_back_checkpoint', 'log_device_placement', 'use_fp16',
-    'fast_lrn', 'fast_histograms', 'fake_data', 'run_once', 'ps_hosts', 'worker_hosts',
+    'fast_lrn', 'fake_data', 'run_once', 'ps_hosts', 'worker_hosts',
     'json', 'tflite', 'tflite_quantize', 'overwrite', 'seed',
 }
 

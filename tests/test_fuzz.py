@@ -17,7 +17,7 @@ import tempfile
 from hypothesis import HealthCheck, given, settings, strategies as st
 import numpy as np
 
-import cifar10_input
+import cifar10_data
 import cifar10_prepare
 
 SETTINGS = settings(max_examples=200, deadline=None,
@@ -35,21 +35,21 @@ record_files = st.builds(
 def test_check_data_files_accepts_exactly_the_well_formed(tmp_path, files):
   paths, well_formed, total = [], True, 0
   for i, (records, extra, seed) in enumerate(files):
-    size = max(0, records * cifar10_input.RECORD_BYTES + extra)
+    size = max(0, records * cifar10_data.RECORD_BYTES + extra)
     data = np.random.default_rng(seed).integers(0, 256, size, dtype=np.uint8)
     if seed % 2:  # Half the files get valid labels.
-      data[::cifar10_input.RECORD_BYTES] %= 10
+      data[::cifar10_data.RECORD_BYTES] %= 10
     path = os.path.join(tempfile.mkdtemp(dir=str(tmp_path)), 'f%d.bin' % i)
     data.tofile(path)
     paths.append(path)
-    labels = data[::cifar10_input.RECORD_BYTES]
-    if size == 0 or size % cifar10_input.RECORD_BYTES or (labels > 9).any():
+    labels = data[::cifar10_data.RECORD_BYTES]
+    if size == 0 or size % cifar10_data.RECORD_BYTES or (labels > 9).any():
       well_formed = False
-    total += size // cifar10_input.RECORD_BYTES
+    total += size // cifar10_data.RECORD_BYTES
   try:
-    assert cifar10_input.check_data_files(paths) == total
+    assert cifar10_data.check_data_files(paths) == total
     assert well_formed
-  except cifar10_input.DataError as e:
+  except cifar10_prepare.DataError as e:
     assert not well_formed
     assert '\n' not in str(e)
 
@@ -105,10 +105,10 @@ def test_extraction_refuses_what_it_must_and_stays_inside(tmp_path, entries,
   source.write_bytes(bytes(data))
   before = _snapshot(str(root))
   try:
-    cifar10_prepare.download_and_extract(
+    cifar10_data.download_and_extract(
         str(dest), str(source), hashlib.md5(bytes(data)).hexdigest(),
         'cifar-10-batches-bin')
-  except cifar10_input.DataError as e:
+  except cifar10_prepare.DataError as e:
     assert '\n' not in str(e)
   # Nothing new outside data_dir, and no link inside it.
   after = _snapshot(str(root))

@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import cifar10_data
+import cifar10_dataset
 import cifar10_input
+import cifar10_prepare
 from conftest import queues_running, records_labels
 
 
@@ -53,117 +56,38 @@ def test_read_cifar10_decodes_label_and_every_pixel(tmp_path):
     np.testing.assert_array_equal(image, want_image)
 
 
-def test_read_cifar10_records_decodes_many_at_once(tmp_path):
-  labels, images = _known_records(7)
-  path = str(tmp_path / 'data_batch_1.bin')
-  cifar10_input.write_records(path, labels, images)
+def test_distort_image_draws_each_image_its_own_distortions():
+  image = _known_records(1)[1][0]
   with tf.Graph().as_default():
-    queue = tf.compat.v1.train.string_input_producer([path], shuffle=False,
-                                                     num_epochs=1)
-    got_labels, got_images = cifar10_input.read_cifar10_records(queue, 4)
+    distorted = cifar10_input.distort_image(tf.constant(image))
+    assert distorted.shape == (24, 24, 3) and distorted.dtype == tf.float32
     with tf.compat.v1.Session() as sess:
-      with queues_running(sess):
-        # Up to 4 per read: 4, then the 3 left in the file.
-        reads = [sess.run([got_labels, got_images]) for _ in range(2)]
-  assert [len(l) for l, _ in reads] == [4, 3]
-  decoded_labels = np.concatenate([l for l, _ in reads])
-  decoded_images = np.concatenate([x for _, x in reads])
-  assert decoded_labels.dtype == np.int32 and decoded_labels.shape == (7, 1)
-  np.testing.assert_array_equal(decoded_labels[:, 0], labels)
-  # Depth-major, as the records hold them.
-  assert decoded_images.dtype == np.uint8
-  assert decoded_images.shape == (7, 3, 32, 32)
-  np.testing.assert_array_equal(decoded_images, images.transpose(0, 3, 1, 2))
+      outputs = [sess.run(distorted) for _ in range(20)]
+  # Twenty draws of crop, flip, brightness and contrast: no two alike.
+  assert len({out.tobytes() for out in outputs}) == 20
+  for out in outputs:  # Each standardized: zero mean, unit spread.
+    assert abs(out.mean()) < 1e-4 and abs(out.std() - 1.0) < 1e-3
 
 
-def _tutorial_distortion(image, offset, flip, delta, factor):
-  """The tutorial's per-image ops, with the random draws given."""
-  image = tf.image.crop_to_bounding_box(tf.cast(image, tf.float32),
-                                        offset[0], offset[1], 24, 24)
-  if flip:
-    image = tf.image.flip_left_right(image)
-  image = tf.image.adjust_brightness(image, delta)
-  image = tf.image.adjust_contrast(image, factor)
-  return tf.image.per_image_standardization(image)
-
-
-def test_distort_images_matches_the_tutorial_ops_image_by_image():
-  _, images = _known_records(6)
-  draws = {
-      'offsets': np.array([[0, 0], [8, 8], [0, 8], [8, 0], [3, 5], [7, 1]],
-                          dtype=np.int32),
-      'flips': np.array([False, True, True, False, True, False]),
-      'deltas': np.array([-63.0, 62.9, 0.0, 17.5, -30.2, 5.0],
-                         dtype=np.float32),
-      'factors': np.array([0.2, 1.79, 1.0, 0.55, 1.3, 0.9], dtype=np.float32),
-  }
-  with tf.Graph().as_default():
-    batched = cifar10_input.distort_images(
-        tf.constant(images.transpose(0, 3, 1, 2)),
-        {k: tf.constant(v) for k, v in draws.items()})
-    one_by_one = [
-        _tutorial_distortion(images[i], draws['offsets'][i],
-                             draws['flips'][i], draws['deltas'][i],
-                             draws['factors'][i]) for i in range(6)]
-    with tf.compat.v1.Session() as sess:
-      got, want = sess.run([batched, one_by_one])
-  assert got.shape == (6, 24, 24, 3) and got.dtype == np.float32
-  for i in range(6):
-    np.testing.assert_allclose(got[i], want[i], rtol=1e-4, atol=1e-4)
-
-
-def test_distort_images_keeps_flat_and_two_level_images_exact():
-  # A flat image has no spread to divide by: it comes out all zeros. One
-  # half black, half white comes out at -1 and +1 whatever the contrast
-  # factor, with no rounding noise from large sums in either case.
-  flat = np.full([3, 32, 32], 200, np.uint8)
-  halves = np.zeros([3, 32, 32], np.uint8)
-  halves[:, :, 16:] = 255
-  draws = {
-      'offsets': np.array([[3, 5], [4, 4], [4, 4]], dtype=np.int32),
-      'flips': np.array([True, False, True]),
-      'deltas': np.array([-63.0, 40.0, 12.5], dtype=np.float32),
-      'factors': np.array([1.7, 0.2, 1.3], dtype=np.float32),
-  }
-  with tf.Graph().as_default():
-    distorted = cifar10_input.distort_images(
-        tf.constant(np.stack([flat, halves, halves])),
-        {k: tf.constant(v) for k, v in draws.items()})
-    with tf.compat.v1.Session() as sess:
-      got = sess.run(distorted)
-  np.testing.assert_array_equal(got[0], np.zeros([24, 24, 3], np.float32))
-  # Crop columns 4..27: 12 black then 12 white, mirrored for the last.
-  left, right = np.full([24, 12, 3], -1.0), np.full([24, 12, 3], 1.0)
-  np.testing.assert_allclose(got[1], np.concatenate([left, right], axis=1),
-                             rtol=0, atol=1e-6)
-  np.testing.assert_allclose(got[2], np.concatenate([right, left], axis=1),
-                             rtol=0, atol=1e-6)
-
-
-def test_random_distortions_have_the_tutorial_ranges():
-  with tf.Graph().as_default():
-    draws = cifar10_input.random_distortions(20000)
-    with tf.compat.v1.Session() as sess:
-      got = sess.run(draws)
-  # Every crop offset 0..8 on each axis, about equally often.
-  for axis in range(2):
-    counts = np.bincount(got['offsets'][:, axis], minlength=9)
-    assert len(counts) == 9 and counts.min() > 20000 / 9 * 0.8
-  assert 0.47 < got['flips'].mean() < 0.53
-  assert -63.0 <= got['deltas'].min() < -60.0
-  assert 60.0 < got['deltas'].max() <= 63.0
-  assert 0.2 <= got['factors'].min() < 0.25
-  assert 1.75 < got['factors'].max() <= 1.8
-  # Each image draws its own: no two images share all four.
-  rows = np.column_stack([got['offsets'], got['flips'], got['deltas'],
-                          got['factors']])
-  assert len(np.unique(rows, axis=0)) == 20000
+@pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
+def test_editing_the_distortion_chain_changes_what_training_sees(
+    small_data_dir, monkeypatch, pipeline):
+  # A fork that blanks every image: the default pipeline must follow it.
+  monkeypatch.setattr(cifar10_input, 'distort_image',
+                      lambda uint8image: tf.zeros([24, 24, 3]))
+  with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
+                           num_preprocess_threads=2, input_pipeline=pipeline):
+    with tf.Graph().as_default():
+      images, _ = cifar10_input.distorted_inputs(small_data_dir, 16)
+      with tf.compat.v1.train.MonitoredSession() as sess:
+        batch = sess.run(images)
+  assert batch.shape == (16, 24, 24, 3) and not batch.any()
 
 
 def test_write_records_matches_the_binary_format(tmp_path):
   labels, images = _known_records(3)
   path = str(tmp_path / 'x.bin')
-  cifar10_input.write_records(path, labels, images)
+  cifar10_data.write_records(path, labels, images)
   raw = np.fromfile(path, dtype=np.uint8).reshape(3, 3073)
   np.testing.assert_array_equal(raw[:, 0], labels)
   np.testing.assert_array_equal(raw[1, 1:1025], images[1, :, :, 0].ravel())
@@ -180,7 +104,7 @@ def _numpy_eval_image(image):
 def test_eval_image_is_standardized_central_crop(tmp_path, pipeline):
   labels, images = _known_records(20)
   data_dir = str(tmp_path)
-  cifar10_input.write_records(os.path.join(data_dir, 'test_batch.bin'),
+  cifar10_data.write_records(os.path.join(data_dir, 'test_batch.bin'),
                               labels, images)
   with flagsaver.flagsaver(input_pipeline=pipeline), tf.Graph().as_default():
     batch_images, batch_labels = cifar10_input.inputs(
@@ -208,13 +132,10 @@ def test_eval_image_is_standardized_central_crop(tmp_path, pipeline):
 
 
 @pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
-@pytest.mark.parametrize('records_per_read', [1, 128])
 def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
-                                                   records_per_read, pipeline):
+                                                   pipeline):
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
-                           num_preprocess_threads=2,
-                           records_per_read=records_per_read,
-                           input_pipeline=pipeline):
+                           num_preprocess_threads=2, input_pipeline=pipeline):
     with tf.Graph().as_default():
       images, labels = cifar10_input.distorted_inputs(small_data_dir, 16)
       tags = [t.op.name for t in
@@ -248,21 +169,21 @@ def test_training_queue_holds_the_tutorial_20000_examples():
 
 
 def test_fake_data_is_deterministic_and_in_its_own_folder(tmp_path):
-  a = cifar10_input.write_fake_data(str(tmp_path / 'a'), seed=3,
+  a = cifar10_data.write_fake_data(str(tmp_path / 'a'), seed=3,
                                     train_records_per_file=40,
                                     test_records=50)
-  b = cifar10_input.write_fake_data(str(tmp_path / 'b'), seed=3,
+  b = cifar10_data.write_fake_data(str(tmp_path / 'b'), seed=3,
                                     train_records_per_file=40,
                                     test_records=50)
-  for name in cifar10_input.TRAIN_FILES + cifar10_input.TEST_FILES:
+  for name in cifar10_data.TRAIN_FILES + cifar10_data.TEST_FILES:
     with open(os.path.join(a, name), 'rb') as fa, \
         open(os.path.join(b, name), 'rb') as fb:
       assert fa.read() == fb.read()
   assert os.path.getsize(os.path.join(a, 'data_batch_1.bin')) == 40 * 3073
   assert os.path.getsize(os.path.join(a, 'test_batch.bin')) == 50 * 3073
-  assert cifar10_input.check_data_files(
-      cifar10_input.data_files(a, eval_data=True)) == 50
-  assert cifar10_input.read_class_names(a)[9] == 'truck'
+  assert cifar10_data.check_data_files(
+      cifar10_data.data_files(a, eval_data=True)) == 50
+  assert cifar10_data.read_class_names(a)[9] == 'truck'
   # The training and test files are different draws.
   assert not np.array_equal(records_labels(os.path.join(a, 'data_batch_1.bin')),
                             records_labels(os.path.join(a, 'test_batch.bin'))[:40])
@@ -283,16 +204,16 @@ def _copy_small(small_data_dir, dest):
 def test_missing_file_is_named(small_data_dir, tmp_path):
   data_dir = _copy_small(small_data_dir, str(tmp_path / 'd'))
   os.remove(os.path.join(data_dir, 'data_batch_3.bin'))
-  with pytest.raises(cifar10_input.DataError,
+  with pytest.raises(cifar10_prepare.DataError,
                      match=r'data_batch_3.bin is missing from .*download'):
-    cifar10_input.check_data_files(cifar10_input.data_files(data_dir))
+    cifar10_data.check_data_files(cifar10_data.data_files(data_dir))
 
 
 def test_empty_data_dir_is_named(tmp_path):
   missing = str(tmp_path / 'cifar-10-batches-bin')
-  with pytest.raises(cifar10_input.DataError,
+  with pytest.raises(cifar10_prepare.DataError,
                      match=r'no CIFAR-10 data in .*cifar-10-batches-bin'):
-    cifar10_input.check_data_files(cifar10_input.data_files(missing))
+    cifar10_data.check_data_files(cifar10_data.data_files(missing))
 
 
 def test_truncated_file_is_named(small_data_dir, tmp_path):
@@ -300,10 +221,10 @@ def test_truncated_file_is_named(small_data_dir, tmp_path):
   path = os.path.join(data_dir, 'data_batch_2.bin')
   with open(path, 'r+b') as f:
     f.truncate(os.path.getsize(path) - 1000)
-  with pytest.raises(cifar10_input.DataError,
+  with pytest.raises(cifar10_prepare.DataError,
                      match=r'data_batch_2.bin is 920,900 bytes, not a '
                      r'non-zero multiple of 3,073'):
-    cifar10_input.check_data_files(cifar10_input.data_files(data_dir))
+    cifar10_data.check_data_files(cifar10_data.data_files(data_dir))
 
 
 def test_label_out_of_range_is_named(small_data_dir, tmp_path):
@@ -312,53 +233,34 @@ def test_label_out_of_range_is_named(small_data_dir, tmp_path):
   with open(path, 'r+b') as f:
     f.seek(17 * 3073)
     f.write(bytes([10]))
-  with pytest.raises(cifar10_input.DataError,
+  with pytest.raises(cifar10_prepare.DataError,
                      match=r'test_batch.bin: record 17 has label 10, '
                      r'outside 0..9'):
     cifar10_input.inputs(True, data_dir, 8)
 
 
-def _fixed_distortions(num_images):
-  """Known draws for n images, all over the ranges, as Tensors."""
-  index = tf.range(num_images)
-  return {
-      'offsets': tf.stack([index % 9, (index * 5) % 9], axis=1),
-      'flips': tf.equal(index % 2, 1),
-      'deltas': tf.cast(index % 127 - 63, tf.float32),
-      'factors': 0.2 + tf.cast(index % 17, tf.float32) / 10.0,
-  }
-
-
-def test_tf_data_distorts_each_record_as_the_queue_path_does(tmp_path):
+def test_tf_data_decodes_each_record_as_read_cifar10_does(tmp_path):
   labels, images = _known_records(7)
   path = str(tmp_path / 'data_batch_1.bin')
-  cifar10_input.write_records(path, labels, images)
-  with flagsaver.flagsaver(num_preprocess_threads=2), tf.Graph().as_default():
-    dataset = cifar10_input.training_dataset(
-        [path], batch_size=7, shuffle_buffer=0,
-        draw_distortions=_fixed_distortions)
+  cifar10_data.write_records(path, labels, images)
+  with tf.Graph().as_default():
+    dataset = cifar10_dataset.training_dataset(
+        [path], cifar10_data.CIFAR10_FORMAT, batch_size=7, shuffle_buffer=0,
+        distort=lambda uint8image: tf.cast(uint8image, tf.float32),
+        num_threads=2)
     got_images, got_labels = tf.compat.v1.data.make_one_shot_iterator(
         dataset).get_next()
-    # The queue path: the same records, read many at a time, same draws.
-    queue = tf.compat.v1.train.string_input_producer([path], shuffle=False,
-                                                     num_epochs=1)
-    queue_labels, records = cifar10_input.read_cifar10_records(queue, 7)
-    want_images = cifar10_input.distort_images(records, _fixed_distortions(7))
     with tf.compat.v1.Session() as sess:
-      with queues_running(sess):
-        got = sess.run([got_images, got_labels])
-        want = sess.run([want_images, queue_labels])
-  np.testing.assert_array_equal(got[1], want[1])
-  np.testing.assert_array_equal(got[1][:, 0], labels)
-  for i in range(7):
-    np.testing.assert_allclose(got[0][i], want[0][i], rtol=1e-5, atol=1e-5)
+      got_images, got_labels = sess.run([got_images, got_labels])
+  np.testing.assert_array_equal(got_labels[:, 0], labels)
+  np.testing.assert_array_equal(got_images, images.astype(np.float32))
 
 
 def _shuffle_depths(pipeline):
   """How many images each shuffle of the training graph draws from."""
   with flagsaver.flagsaver(input_pipeline=pipeline), tf.Graph().as_default():
     with pytest.MonkeyPatch.context() as patch:
-      patch.setattr(cifar10_input, 'check_data_files',
+      patch.setattr(cifar10_data, 'check_data_files',
                     lambda names, num_classes=10: 50000)
       cifar10_input.distorted_inputs('/nonexistent', 128)
     depths = []

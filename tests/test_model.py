@@ -8,6 +8,7 @@ import pytest
 import tensorflow as tf
 
 import cifar10
+import cifar10_fast_lrn
 
 EXPECTED_VARIABLES = {
     'conv1/weights': [5, 5, 3, 64],
@@ -182,6 +183,19 @@ def test_summary_tags_follow_the_tutorial(small_data_dir):
   assert any(t.startswith('images/image') for t in tags)
 
 
+def test_histograms_are_tensorflows_own_op():
+  with tf.Graph().as_default():
+    _, _, _, total_loss = _build()
+    cifar10.train(total_loss, tf.compat.v1.train.get_or_create_global_step())
+    graph = tf.compat.v1.get_default_graph()
+    histograms = [op for op in graph.get_operations()
+                  if op.type == 'HistogramSummary']
+    # An activation histogram per layer; one per variable and its gradient.
+    assert len(histograms) == len(LAYERS) * 5
+    assert not [op for op in graph.get_operations()
+                if op.type in ('EncodeProto', 'Bincount', 'DenseBincount')]
+
+
 def test_use_fp16_builds_a_float16_model():
   with tf.Graph().as_default():
     images, labels, logits, total_loss = _build(use_fp16=True)
@@ -252,7 +266,7 @@ def test_band_lrn_equals_the_lrn_and_lrn_grad_kernels(depth, beta):
   with tf.Graph().as_default():
     x = tf.constant(x_value, tf.float32)
     upstream = tf.constant(grad_value, tf.float32)
-    band = cifar10.band_lrn(x, name='norm', **settings)
+    band = cifar10_fast_lrn.band_lrn(x, name='norm', **settings)
     kernel = tf.nn.lrn(x, **settings)
     band_grad, = tf.gradients(band, x, upstream)
     kernel_grad, = tf.gradients(kernel, x, upstream)
@@ -285,15 +299,3 @@ def test_inference_normalizes_with_band_lrn_unless_told_not_to():
       else:
         assert norms == ['LRN', 'LRN']
         assert sorted(kernels) == ['LRN', 'LRN', 'LRNGrad', 'LRNGrad']
-
-
-def test_lrn_uses_the_kernels_when_the_depth_is_unknown():
-  x_value = np.abs(np.random.default_rng(4).normal(0.0, 30.0, (2, 3, 3, 8)))
-  with tf.Graph().as_default():
-    x = tf.compat.v1.placeholder(tf.float32, [None, None, None, None])
-    y = cifar10._lrn(x, 'norm')  # pylint: disable=protected-access
-    assert y.op.type == 'LRN'
-    want = tf.nn.lrn(x, 4, 1.0, 0.001 / 9.0, 0.75)
-    with tf.compat.v1.Session() as sess:
-      got, want = sess.run([y, want], {x: x_value})
-  np.testing.assert_array_equal(got, want)

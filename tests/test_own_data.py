@@ -15,6 +15,7 @@ import cifar10
 import cifar10_eval
 import cifar10_input
 import cifar10_make_records
+import cifar10_prepare
 from cifar10_prepare import UserError
 from conftest import (PRECISION_LINE, QUICK, encode_png, publish,
                       queues_running, run_script, serve_folder, tarball)
@@ -262,7 +263,7 @@ def test_cifar100_labels_out_of_range_are_refused(tmp_path):
   _cifar100_folder(str(tmp_path / 'cifar-100-binary'), coarse_limit=30)
   with flagsaver.flagsaver(dataset='cifar100', label='coarse',
                            data_dir=str(tmp_path)):
-    with pytest.raises(cifar10_input.DataError,
+    with pytest.raises(cifar10_prepare.DataError,
                        match=r'train.bin: record \d+ has label 2\d, outside '
                        r'0..19: .*--dataset=cifar100 --label=coarse'):
       with tf.Graph().as_default():
@@ -277,7 +278,7 @@ def test_cifar10_files_read_as_cifar100_are_refused(small_data_dir,
                    ('test_batch.bin', 'test.bin')):
     os.symlink(os.path.join(small_data_dir, src), str(folder / dst))
   with flagsaver.flagsaver(dataset='cifar100', data_dir=str(tmp_path)):
-    with pytest.raises(cifar10_input.DataError,
+    with pytest.raises(cifar10_prepare.DataError,
                        match=r'not a non-zero multiple of 3,074: .*not '
                        r'CIFAR-100 binary data \(--dataset=cifar100\)'):
       with tf.Graph().as_default():
@@ -304,7 +305,7 @@ def test_cifar100_is_downloaded_from_its_own_url(tmp_path, capsys):
                              data_dir=str(tmp_path / 'other'),
                              data_url=url + 'cifar-100-binary.tar.gz',
                              data_md5='0' * 32):
-      with pytest.raises(cifar10_input.DataError, match='MD5'):
+      with pytest.raises(cifar10_prepare.DataError, match='MD5'):
         cifar10.maybe_download_and_extract()
   assert sorted(os.listdir(os.path.join(data_dir, 'cifar-100-binary'))) == [
       'coarse_label_names.txt', 'fine_label_names.txt', 'test.bin',

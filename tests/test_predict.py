@@ -13,9 +13,9 @@ import pytest
 import tensorflow as tf
 
 import cifar10
-import cifar10_input
+import cifar10_checkpoints
+import cifar10_data
 import cifar10_predict
-import cifar10_runtime
 from cifar10_prepare import UserError
 from conftest import (encode_png, queues_running, run_script,
                       write_checkpoint_of_other_width,
@@ -44,7 +44,7 @@ def test_predict_uses_the_moving_averages_not_the_raw_weights(tmp_path):
   write_constant_checkpoint(str(tmp_path), 50, raw_class=5, shadow_class=3)
   png = _write(tmp_path / 'a.png', encode_png(_noise_image(0)))
   probabilities, step = cifar10_predict.predict(
-      [png], cifar10_runtime.checkpoint_to_read(str(tmp_path)))
+      [png], cifar10_checkpoints.checkpoint_to_read(str(tmp_path)))
   assert step == 50
   assert probabilities.shape == (1, cifar10.NUM_CLASSES)
   assert probabilities.dtype == np.float32
@@ -58,9 +58,9 @@ def test_checkpoint_path_picks_one_checkpoint_rather_than_the_newest(
   write_constant_checkpoint(str(tmp_path), 20, 0, shadow_class=2)
   older = os.path.join(str(tmp_path), 'model.ckpt-10')
   png = _write(tmp_path / 'a.png', encode_png(_noise_image(0)))
-  newest = cifar10_runtime.checkpoint_to_read(str(tmp_path))
+  newest = cifar10_checkpoints.checkpoint_to_read(str(tmp_path))
   assert newest.endswith('model.ckpt-20')
-  assert cifar10_runtime.checkpoint_to_read('/nowhere', older) == older
+  assert cifar10_checkpoints.checkpoint_to_read('/nowhere', older) == older
   by_dir, _ = cifar10_predict.predict([png], newest)
   by_path, step = cifar10_predict.predict([png], older)
   assert (np.argmax(by_dir[0]), np.argmax(by_path[0]), step) == (2, 1, 10)
@@ -151,10 +151,10 @@ def test_text_output_names_the_checkpoint_then_each_file_and_classes(
 def test_class_names_come_from_batches_meta_txt_of_the_data(tmp_path,
                                                             capsys):
   write_constant_checkpoint(str(tmp_path), 5, raw_class=0, shadow_class=8)
-  data = tmp_path / 'data' / cifar10.EXTRACTED_DIRNAME
+  data = tmp_path / 'data' / cifar10_data.CIFAR10_FOLDER
   data.mkdir(parents=True)
   names = ['class_%d' % i for i in range(cifar10.NUM_CLASSES)]
-  (data / cifar10_input.META_FILE).write_text('\n'.join(names) + '\n')
+  (data / cifar10_data.META_FILE).write_text('\n'.join(names) + '\n')
   png = _write(tmp_path / 'a.png', encode_png(_noise_image(0)))
   with flagsaver.flagsaver(checkpoint_dir=str(tmp_path), json=True,
                            top_k=1, data_dir=str(tmp_path / 'data')):
@@ -190,13 +190,13 @@ def test_a_missing_file_is_refused(tmp_path, random_checkpoint):
 def test_a_folder_without_checkpoint_is_refused(tmp_path):
   with pytest.raises(UserError, match=r'no checkpoint in --checkpoint_dir=%s: '
                      r'train a model first' % re.escape(str(tmp_path))):
-    cifar10_runtime.checkpoint_to_read(str(tmp_path))
+    cifar10_checkpoints.checkpoint_to_read(str(tmp_path))
 
 
 def test_a_missing_checkpoint_path_is_refused(tmp_path):
   with pytest.raises(UserError, match=r'no checkpoint at --checkpoint_path='
                      r'.*model.ckpt-9 .*without its .index or .data suffix'):
-    cifar10_runtime.checkpoint_to_read(str(tmp_path),
+    cifar10_checkpoints.checkpoint_to_read(str(tmp_path),
                                        str(tmp_path / 'model.ckpt-9'))
 
 
@@ -269,7 +269,7 @@ def test_predict_gives_each_test_image_the_class_evaluation_gives_it(
         with queues_running(sess):
           evaluated, eval_labels = sess.run([top_class, eval_labels])
   np.testing.assert_array_equal(eval_labels, labels)
-  names = cifar10_input.CLASS_NAMES
+  names = cifar10_data.CLASS_NAMES
   assert [row['file'] for row in predicted] == paths
   assert ([row['predictions'][0]['class'] for row in predicted] ==
           [names[i] for i in evaluated])

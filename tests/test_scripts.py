@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import cifar10
+import cifar10_data
 from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
                       records_labels, run_script, write_constant_checkpoint)
 
@@ -109,7 +109,7 @@ def test_eval_counts_each_image_exactly_once_with_the_shadow_model(
   train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
   write_constant_checkpoint(train_dir, 4321, raw_class=5, shadow_class=3)
   labels = records_labels(os.path.join(
-      fake_data_root, cifar10.FAKE_DATA_DIRNAME, 'test_batch.bin'))
+      fake_data_root, cifar10_data.FAKE_DATA_FOLDER, 'test_batch.bin'))
   num = 8 * 128 + 13  # Not a multiple of the batch size.
   shadow_precision = np.mean(labels[:num] == 3)
   raw_precision = np.mean(labels[:num] == 5)

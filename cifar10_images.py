@@ -1,0 +1,89 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""Image files in: read, checked, decoded and brought to the records' 32x32.
+
+cifar10-predict, cifar10-export and cifar10-make-records all go through
+these functions, so that an image file becomes the same 32x32 pixels, and so
+the same logits, whichever of them reads it.
+"""
+
+import tensorflow as tf
+
+from cifar10_data import DEPTH
+from cifar10_data import HEIGHT
+from cifar10_data import WIDTH
+from cifar10_prepare import one_line
+from cifar10_prepare import UserError
+
+def resize_to_record_size(image):
+  """Brings a decoded image of any size to the records' 32x32, as uint8.
+
+  Area averaging when shrinking (each output pixel is the mean of the pixels
+  it covers), bilinear when enlarging; then rounded to bytes, so a resized
+  image is exactly what a CIFAR-format record of it would hold. Predict,
+  export and make-records all resize with this function.
+
+  Args:
+    image: uint8 Tensor [height, width, 3].
+
+  Returns:
+    uint8 Tensor [32, 32, 3].
+  """
+  shape = tf.shape(image)
+  shrinking = tf.logical_and(shape[0] >= HEIGHT, shape[1] >= WIDTH)
+  pixels = tf.cast(image, tf.float32)
+  resized = tf.cond(
+      shrinking,
+      lambda: tf.image.resize(pixels, [HEIGHT, WIDTH], method='area'),
+      lambda: tf.image.resize(pixels, [HEIGHT, WIDTH], method='bilinear'))
+  resized = tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8)
+  resized.set_shape([HEIGHT, WIDTH, DEPTH])
+  return resized
+
+
+def decode_and_resize(encoded):
+  """Decodes an image file's bytes (a GIF's first frame) to 32x32 RGB.
+
+  Args:
+    encoded: Scalar string Tensor: a PNG, JPEG, GIF or BMP file.
+
+  Returns:
+    uint8 Tensor [32, 32, 3].
+  """
+  image = tf.io.decode_image(encoded, channels=DEPTH, expand_animations=False)
+  return resize_to_record_size(image)
+
+
+# How the files that `tf.io.decode_image` reads begin: PNG, JPEG, GIF, BMP,
+# WebP (a RIFF container) and JPEG XL (bare, or in its container).
+IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a',
+                    b'GIF89a', b'BM', b'RIFF', b'\xff\x0a',
+                    b'\x00\x00\x00\x0cJXL ')
+
+
+def read_image_file(path):
+  """The bytes of an image file.
+
+  Files that do not even begin as an image are refused here, in one line,
+  before TensorFlow's decoder logs its own error for them.
+
+  Args:
+    path: The file.
+
+  Returns:
+    Its contents, bytes.
+
+  Raises:
+    UserError: the file cannot be read or is not an image.
+  """
+  try:
+    with open(path, 'rb') as f:
+      data = f.read()
+  except OSError as e:
+    raise UserError('cannot read %s (%s): check the path'
+                    % (path, one_line(e)))
+  if not data.startswith(IMAGE_SIGNATURES):
+    raise UserError('%s is not an image (%s): give PNG, JPEG, GIF or BMP '
+                    'files' % (path, 'it is empty' if not data else
+                               'it begins with %r' % data[:8]))
+  return data
