@@ -18,10 +18,9 @@ restores the model and writes checkpoints and summaries to --train_dir,
 which cifar10_eval.py reads.
 
 Speed: batch_size 64 on each worker, one tower each, all on one 2-core CPU
-machine over 127.0.0.1 (so the three processes share the cores; the same
-machine trains cifar10_train.py at about 1,080 examples/sec). Measured
-2026-11-22 (Intel Xeon, TensorFlow 2.21, the suite's defaults). Accuracy on
---fake_data, as judged by cifar10_eval.py.
+machine (Intel Xeon, TensorFlow 2.21) over 127.0.0.1, so that the three
+processes share the cores; the same machine trains cifar10_train.py at about
+1,080 examples/sec. Accuracy on --fake_data, as judged by cifar10_eval.py.
 
 Cluster          | Step Time (sec/global step) | Accuracy
 --------------------------------------------------------------------
@@ -39,7 +38,7 @@ come from the TF_CONFIG environment variable, for instance
 {"cluster": {"ps": ["ps0:2222"], "worker": ["worker0:2222", "worker1:2222"]},
  "task": {"type": "worker", "index": 1}}.
 
-Workers take the trainer flags of cifar10_runtime.py (--max_steps counts
+Workers take the trainer flags of cifar10_flags.py (--max_steps counts
 global steps; checkpoints every --save_checkpoint_steps, or every
 --save_checkpoint_secs when that is given). A parameter server exits once
 every worker has finished. A step that TensorFlow's gRPC runtime rejects as
@@ -55,12 +54,7 @@ import cifar10_prepare
 cifar10_prepare.configure_environment()  # Before TensorFlow loads.
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
-import functools
-import os
-import socket
 import sys
-import threading
-import time
 
 from absl import app
 import tensorflow as tf
@@ -68,6 +62,10 @@ import tensorflow as tf
 import cifar10
 import cifar10_checkpoints
 import cifar10_flags
+import cifar10_replicas
+from cifar10_replicas import error_line
+from cifar10_replicas import RESTART_JOB
+from cifar10_replicas import say
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -144,103 +142,6 @@ def cluster_and_task():
   return cluster, job_name, task_index or 0
 
 
-class SyncReplicasOptimizer(tf.compat.v1.train.SyncReplicasOptimizer):
-  """`tf.compat.v1.train.SyncReplicasOptimizer` that ends without a traceback.
-
-  On the chief, a thread applies each step's aggregated gradients. When
-  training stops it is waiting for gradients that will not come, and closing
-  the session cancels that wait; the stock thread reports the cancellation as
-  an error. Here it ends the thread, like a closed queue.
-  """
-
-  def get_chief_queue_runner(self):
-    runner = super(SyncReplicasOptimizer, self).get_chief_queue_runner()
-    return tf.compat.v1.train.QueueRunner(
-        runner.queue, runner.enqueue_ops,
-        queue_closed_exception_types=(tf.errors.OutOfRangeError,
-                                      tf.errors.CancelledError))
-
-
-# How TensorFlow's gRPC runtime words the rejection of a step whose request
-# id repeats; and how many rejections of one step in a row are retried.
-REJECTED_STEP = 'received twice'
-MAX_REJECTIONS_IN_A_ROW = 10
-
-
-class RetryingSession(tf.compat.v1.Session):
-  """A session that runs a step again when the gRPC runtime rejects it.
-
-  TensorFlow's gRPC runtime (2.21) now and then rejects a step with
-  AbortedError "The same RunGraph (Worker) request was received twice": a
-  random request id repeats. Measured on one server, about one step in
-  30,000 to 50,000 (46 of 2.4 million), and the rejected steps had not run,
-  so running one again is exact. Left to the monitored session, the error
-  would end the session (see `Watchdog`), and with it the worker: its input
-  queue runners alone make a step per read.
-
-  A worker's monitored session, its input queue runners and its checkpoint
-  and summary hooks all use the one session that `RetryingSessionCreator`
-  makes into this class (the class only changes `run` and `make_callable`);
-  the other sessions of this file are created as one.
-  """
-
-  rejected_steps = 0  # Counted per session.
-
-  def _again(self, step, *args, **kwargs):
-    for rejections in range(MAX_REJECTIONS_IN_A_ROW + 1):
-      try:
-        return step(*args, **kwargs)
-      except tf.errors.AbortedError as e:
-        if (REJECTED_STEP not in e.message or
-            rejections == MAX_REJECTIONS_IN_A_ROW):
-          raise
-        self.rejected_steps += 1
-
-  def run(self, *args, **kwargs):
-    return self._again(super(RetryingSession, self).run, *args, **kwargs)
-
-  def make_callable(self, *args, **kwargs):
-    return functools.partial(
-        self._again,
-        super(RetryingSession, self).make_callable(*args, **kwargs))
-
-
-class RetryingSessionCreator(tf.compat.v1.train.SessionCreator):
-  """Creates sessions as `creator` does, as `RetryingSession`s."""
-
-  def __init__(self, creator):
-    self._creator = creator
-    self.sessions = []
-
-  def create_session(self):
-    sess = self._creator.create_session()
-    sess.__class__ = RetryingSession  # Same object, retrying steps.
-    self.sessions.append(sess)
-    return sess
-
-  def rejected_steps(self):
-    """Steps rejected, and run again, in every session created so far."""
-    return sum(sess.rejected_steps for sess in self.sessions)
-
-
-def done_queues(cluster):
-  """One queue on each parameter server, where workers say they are done.
-
-  Args:
-    cluster: `tf.train.ClusterSpec`.
-
-  Returns:
-    List of `FIFOQueue` of int32 task indices, one per parameter server.
-  """
-  queues = []
-  for i in range(cluster.num_tasks('ps')):
-    with tf.device('/job:ps/task:%d' % i):
-      queues.append(tf.compat.v1.FIFOQueue(
-          cluster.num_tasks('worker'), tf.int32, shapes=[],
-          shared_name='done_queue_%d' % i, name='done_queue_%d' % i))
-  return queues
-
-
 def sync_train_op(cluster, task_index):
   """Builds the graph of one worker: its model and the synchronous update.
 
@@ -283,7 +184,7 @@ def sync_train_op(cluster, task_index):
     # The update of cifar10.apply_and_average(), once per step for the whole
     # cluster: gradient descent on the mean of num_workers gradients, then
     # the moving averages that evaluation restores.
-    opt = SyncReplicasOptimizer(
+    opt = cifar10_replicas.SyncReplicasOptimizer(
         base_opt, replicas_to_aggregate=num_workers,
         total_num_replicas=num_workers,
         variable_averages=tf.compat.v1.train.ExponentialMovingAverage(
@@ -304,195 +205,6 @@ def sync_train_op(cluster, task_index):
   return train_op, loss, opt, worker_steps
 
 
-def _accepts_connections(address, timeout=5.0):
-  """Whether a TCP connection to `address` ('host:port') can be opened."""
-  host, port = address.rsplit(':', 1)
-  try:
-    socket.create_connection((host.strip('[]'), int(port)),
-                             timeout=timeout).close()
-    return True
-  except OSError:
-    return False
-
-
-def _lost_peer(peers):
-  """The first (name, address) of `peers` that refuses connections, or None."""
-  for name, address in peers:
-    if not _accepts_connections(address):
-      return name, address
-  return None
-
-
-def _say(message):
-  """Prints a line at once, so that logs show it while the process runs."""
-  print(message)
-  sys.stdout.flush()
-
-
-_RESTART_JOB = ('Restart the job: the parameter servers first, then the '
-                'workers; the chief resumes from its newest checkpoint.')
-
-
-def _error(message):
-  """The line that ends a worker on a fault, in the scripts' format."""
-  return '%s: error: %s' % (os.path.basename(sys.argv[0]), message)
-
-
-class SessionLostError(Exception):
-  """The monitored session lost its session and wants a new one."""
-
-
-class Watchdog(tf.compat.v1.train.SessionRunHook):
-  """Says what a worker is waiting for, and ends it when a peer is gone.
-
-  TensorFlow waits for a lost parameter server forever: the monitored session
-  starts a new session, which waits to hear from every task. So a thread
-  checks, whenever this worker has finished no step for --fault_timeout_secs,
-  that the parameter servers (and, on the other workers, the chief) still
-  accept connections. One that refuses them after this worker has finished a
-  step is lost: the thread says which and exits with status 1. Before the
-  first step, it says which one it is waiting for.
-
-  On the chief, it also follows the global step at which each worker last
-  finished a step, and names each worker that has finished none for
-  --fault_timeout_secs.
-
-  Last, it refuses a second session: on an error it takes for a preemption
-  (AbortedError, UnavailableError) the monitored session closes its session
-  and starts another, but closing has closed this worker's input queues, and
-  on the chief the queue of SyncReplicasOptimizer tokens: the new session
-  could not train. `after_create_session` raises `SessionLostError` instead.
-  """
-
-  def __init__(self, cluster, task_index, worker_steps):
-    """Creates the hook; `start()` starts its thread.
-
-    Args:
-      cluster: `tf.train.ClusterSpec`.
-      task_index: Index of this worker; 0 is the chief.
-      worker_steps: The Variable of `sync_train_op()`.
-    """
-    self._workers = cluster.job_tasks('worker')
-    self._task_index = task_index
-    self._peers = [('the parameter server', a)
-                   for a in cluster.job_tasks('ps')]
-    if task_index != 0:
-      self._peers.append(('the chief, worker 0,', self._workers[0]))
-    self._worker_steps = worker_steps
-    self._timeout = FLAGS.fault_timeout_secs
-    self._lock = threading.Lock()
-    self._stopped = threading.Event()
-    self._thread = threading.Thread(target=self._watch, daemon=True)
-    now = time.time()
-    self._last_progress = now
-    self._trained = False
-    self._has_session = False
-    self._awaited = set()
-    # Per worker: the global step at which it last finished a step, and
-    # since when. The variable starts at 0 on every worker's start.
-    self._seen = [(0, now)] * len(self._workers)
-    self._missing = set()
-
-  def start(self):
-    self._thread.start()
-
-  def stop(self):
-    self._stopped.set()
-    self._thread.join()
-
-  def lost_peer(self):
-    """The first (name, address) of this worker's peers that is gone, or None."""
-    return _lost_peer(self._peers)
-
-  def after_create_session(self, session, coord):
-    if self._has_session:
-      raise SessionLostError()
-    self._has_session = True
-
-  def before_run(self, run_context):
-    if self._task_index == 0:
-      return tf.compat.v1.train.SessionRunArgs(self._worker_steps)
-    return None
-
-  def after_run(self, run_context, run_values):
-    now = time.time()
-    with self._lock:
-      self._last_progress = now
-      self._trained = True
-      if self._task_index != 0:
-        return
-      for i, step in enumerate(run_values.results):
-        if step != self._seen[i][0]:
-          self._seen[i] = (step, now)
-          if i in self._missing:
-            self._missing.discard(i)
-            _say('Worker %d at %s finished a step, at global step %d: no '
-                 'longer waiting for it.' % (i, self._workers[i], step))
-
-  def _watch(self):
-    while not self._stopped.wait(min(5.0, self._timeout / 2.0)):
-      now = time.time()
-      with self._lock:
-        idle = now - self._last_progress
-        trained = self._trained
-        missing = (self._newly_missing_workers(now)
-                   if self._task_index == 0 else [])
-      # A lost parameter server stalls every worker: blame it, not them.
-      lost = self.lost_peer() if idle > self._timeout or missing else None
-      if self._stopped.is_set():
-        return
-      if lost and trained:
-        sys.stdout.flush()
-        message = _error('lost %s at %s: it refuses connections, and no step '
-                         'has finished here for %d s. %s'
-                         % (lost[0], lost[1], idle, _RESTART_JOB))
-        sys.stderr.write(message + '\n')
-        sys.stderr.flush()
-        # The main thread is blocked inside TensorFlow, for good.
-        os._exit(1)  # pylint: disable=protected-access
-      if lost and lost not in self._awaited:
-        self._awaited.add(lost)
-        _say('Worker %d: waiting for %s at %s to start.'
-             % (self._task_index, lost[0], lost[1]))
-      for message in missing:
-        _say(message)
-
-  def _newly_missing_workers(self, now):
-    """Messages naming the workers that have just stopped finishing steps."""
-    messages = []
-    for i in range(1, len(self._workers)):
-      step, since = self._seen[i]
-      if i in self._missing or now - since <= self._timeout:
-        continue
-      self._missing.add(i)
-      last = ('not finished a step yet' if not step else
-              'finished no step since global step %d' % step)
-      messages.append('Waiting for worker %d at %s: it has %s (%d s).'
-                      % (i, self._workers[i], last, now - since))
-    return messages
-
-
-def _wait_for_chief(target, config, task_index):
-  """Returns once the chief has initialized or restored the model.
-
-  A worker's monitored session would find out too, but it looks only every
-  30 seconds; this looks every second.
-
-  Args:
-    target: This worker's server target.
-    config: Session `ConfigProto`.
-    task_index: Index of this worker, for the message.
-  """
-  uninitialized = tf.compat.v1.report_uninitialized_variables(
-      tf.compat.v1.global_variables())
-  with RetryingSession(target, config=config) as sess:
-    if sess.run(uninitialized).size:
-      _say('Worker %d: waiting for the chief to initialize the model.'
-           % task_index)
-      while sess.run(uninitialized).size:
-        time.sleep(1)
-
-
 def train(server, cluster, task_index):
   """Trains as one worker of the cluster until --max_steps.
 
@@ -507,7 +219,8 @@ def train(server, cluster, task_index):
   with tf.Graph().as_default():
     train_op, loss, opt, worker_steps = sync_train_op(cluster, task_index)
     global_step = tf.compat.v1.train.get_global_step()
-    done = tf.group(*[q.enqueue(task_index) for q in done_queues(cluster)])
+    done = tf.group(*[q.enqueue(task_index)
+                      for q in cifar10_replicas.done_queues(cluster)])
 
     # The chief saves the variables from its own CPU, so the checkpoint is
     # written on its machine (the default would write a shard on each
@@ -517,7 +230,8 @@ def train(server, cluster, task_index):
     scaffold = tf.compat.v1.train.Scaffold(saver=saver)
 
     step_after = cifar10_runtime.step_after(train_op)
-    watchdog = Watchdog(cluster, task_index, worker_steps)
+    watchdog = cifar10_replicas.Watchdog(cluster, task_index, worker_steps,
+                                         FLAGS.fault_timeout_secs)
     hooks = [opt.make_session_run_hook(is_chief),
              tf.compat.v1.train.StopAtStepHook(last_step=FLAGS.max_steps),
              # The chief's NaN check also unlists diverged checkpoints.
@@ -546,7 +260,7 @@ def train(server, cluster, task_index):
       except cifar10_checkpoints.CheckpointError:
         lock.close()
         raise
-    _say('Worker %d of %d at %s%s.' % (
+    say('Worker %d of %d at %s%s.' % (
         task_index, num_workers, cluster.task_address('worker', task_index),
         ' (chief)' if is_chief else ''))
 
@@ -554,7 +268,7 @@ def train(server, cluster, task_index):
     watchdog.start()
     try:
       if not is_chief:
-        _wait_for_chief(server.target, config, task_index)
+        cifar10_replicas.wait_for_chief(server.target, config, task_index)
       # What MonitoredTrainingSession would build, with sessions that run
       # rejected steps again.
       if is_chief:
@@ -573,7 +287,7 @@ def train(server, cluster, task_index):
       else:
         creator = tf.compat.v1.train.WorkerSessionCreator(
             scaffold=scaffold, master=server.target, config=config)
-      creator = RetryingSessionCreator(creator)
+      creator = cifar10_replicas.RetryingSessionCreator(creator)
       with tf.compat.v1.train.MonitoredSession(
           session_creator=creator, hooks=hooks,
           # At the end the chief's aggregating thread waits for gradients
@@ -582,30 +296,31 @@ def train(server, cluster, task_index):
         while not mon_sess.should_stop():
           mon_sess.run(train_op)
           local_steps += 1
-      with RetryingSession(server.target, config=config) as sess:
+      with cifar10_replicas.RetryingSession(server.target,
+                                            config=config) as sess:
         step = sess.run(global_step)
         # Workers also stop when the chief closes the queue of step tokens:
         # at --max_steps, or earlier if it fails.
         if step < FLAGS.max_steps:
-          sys.exit(_error('training ended at global step %d, before '
+          sys.exit(error_line('training ended at global step %d, before '
                           '--max_steps=%d, because the chief stopped (see its '
                           'output). %s' % (step, FLAGS.max_steps,
-                                           _RESTART_JOB)))
+                                           RESTART_JOB)))
         # Last, so that the parameter servers exit after the chief's final
         # checkpoint.
         sess.run(done)
-    except (SessionLostError, tf.errors.OpError) as e:
+    except (cifar10_replicas.SessionLostError, tf.errors.OpError) as e:
       lost = watchdog.lost_peer()
       if lost:
-        sys.exit(_error('lost %s at %s: it refuses connections (%s). %s' % (
-            lost[0], lost[1], type(e).__name__, _RESTART_JOB)))
-      if not isinstance(e, SessionLostError):
+        sys.exit(error_line('lost %s at %s: it refuses connections (%s). %s' % (
+            lost[0], lost[1], type(e).__name__, RESTART_JOB)))
+      if not isinstance(e, cifar10_replicas.SessionLostError):
         raise
-      sys.exit(_error(
+      sys.exit(error_line(
           'a step failed with an error that TensorFlow takes for a preemption '
           '(an aborted request, or a task out of reach), and a new session '
           'cannot train with the input queues that closing this one has '
-          'closed. %s' % (_RESTART_JOB if is_chief else
+          'closed. %s' % (RESTART_JOB if is_chief else
                           'Restart this worker with the same flags: it joins '
                           'the others again.')))
     finally:
@@ -613,7 +328,7 @@ def train(server, cluster, task_index):
       if lock is not None:
         lock.close()
   rejected = creator.rejected_steps()
-  _say('Worker %d stopped at global step %d after %d local steps%s%s.' % (
+  say('Worker %d stopped at global step %d after %d local steps%s%s.' % (
       task_index, step, local_steps,
       '; checkpoint in %s' % FLAGS.train_dir if is_chief else '',
       '; %d step%s rejected by the gRPC runtime and run again'
@@ -630,30 +345,30 @@ def serve(server, cluster, task_index):
   """
   workers = cluster.job_tasks('worker')
   with tf.Graph().as_default():
-    dequeue = done_queues(cluster)[task_index].dequeue()
+    dequeue = cifar10_replicas.done_queues(cluster)[task_index].dequeue()
     config = tf.compat.v1.ConfigProto(
         device_filters=['/job:ps/task:%d' % task_index])
     wait = tf.compat.v1.RunOptions(
         timeout_in_ms=FLAGS.fault_timeout_secs * 1000)
-    _say('Parameter server %d at %s: serving until all %d workers have '
+    say('Parameter server %d at %s: serving until all %d workers have '
          'finished.' % (task_index, cluster.task_address('ps', task_index),
                         len(workers)))
     waiting = set(range(len(workers)))
-    with RetryingSession(server.target, config=config) as sess:
+    with cifar10_replicas.RetryingSession(server.target, config=config) as sess:
       while waiting:
         try:
           worker = sess.run(dequeue, options=wait)
         except tf.errors.DeadlineExceededError:
           # Only once a worker has finished is a late one news.
           if len(waiting) < len(workers):
-            _say('Parameter server %d: waiting for %s to finish.' % (
+            say('Parameter server %d: waiting for %s to finish.' % (
                 task_index, ', '.join('worker %d at %s' % (i, workers[i])
                                       for i in sorted(waiting))))
           continue
         waiting.discard(worker)
-        _say('Parameter server %d: worker %d has finished.'
+        say('Parameter server %d: worker %d has finished.'
              % (task_index, worker))
-  _say('Parameter server %d: all workers have finished.' % task_index)
+  say('Parameter server %d: all workers have finished.' % task_index)
 
 
 def main(argv=None):  # pylint: disable=unused-argument
@@ -661,12 +376,12 @@ def main(argv=None):  # pylint: disable=unused-argument
   try:
     cluster, job_name, task_index = cluster_and_task()
   except ClusterError as e:
-    sys.exit(_error(str(e)))
+    sys.exit(error_line(str(e)))
   try:
     server = tf.distribute.Server(cluster, job_name=job_name,
                                   task_index=task_index)
   except tf.errors.OpError as e:
-    sys.exit(_error('could not start the %s %d server at %s (%s): is the '
+    sys.exit(error_line('could not start the %s %d server at %s (%s): is the '
                     'port taken?' % (job_name, task_index,
                                      cluster.task_address(job_name, task_index),
                                      e.message)))

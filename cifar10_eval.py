@@ -6,16 +6,13 @@
   python cifar10_eval.py --run_once   # the newest checkpoint, then exit
   python cifar10_eval.py --checkpoint_path=/tmp/cifar10_train/model.ckpt-5000
 
-Every image of the evaluation files is counted exactly once (--num_examples
-of them), with the moving averages of the weights in place of the weights.
-Besides precision @ 1 it prints, and writes to TensorBoard, the precision of
-each class and the confusion matrix.
+Every image of the evaluation files counts exactly once (--num_examples of
+them), with the weights' moving averages in place of the weights. It prints,
+and writes to TensorBoard, precision @ 1, each class's and the confusion
+matrix.
 
-  machine                          images/sec  one pass over 10,000 images
-  2 CPU cores, AMD EPYC (Zen 4)     2,000-3,100 3-5 s
-  2 CPU cores, Xeon (AVX-512, AMX)  1,820       6 s, 9 s with start-up
-
-The tutorial's model reaches about 0.86 after 100K steps (README, Speed).
+  machine                         images/sec   one pass over 10,000 images
+  2 CPU cores, AMD EPYC (Zen 4)   about 3,100  3-4 s, after a few of start-up
 """
 
 import cifar10_prepare
@@ -57,25 +54,18 @@ tf.compat.v1.flags.DEFINE_boolean(
 
 
 def confusion_matrix(labels, predictions, num_classes=cifar10.NUM_CLASSES):
-  """int64 [num_classes, num_classes]: row i counts the images of label i
-  (int array [n] `labels`) by the class they were given (`predictions`)."""
+  """Row i counts the images of label i by the class they were given."""
   matrix = np.zeros([num_classes, num_classes], np.int64)
   np.add.at(matrix, (labels, predictions), 1)
   return matrix
 
 
 def confusion_image(matrix, cell=16):
-  """Draws a confusion matrix as a TensorBoard image.
+  """The counts of `confusion_matrix()` as a TensorBoard `Summary.Image`.
 
   A cell's darkness is the share of its row's images given its column's
-  class, so a good model draws a dark diagonal on white.
-
-  Args:
-    matrix: The counts from `confusion_matrix()`.
-    cell: Side of a cell, in pixels.
-
-  Returns:
-    A `Summary.Image` holding a PNG.
+  class, so a good model draws a dark diagonal on white; a cell is `cell`
+  pixels wide.
   """
   rows = np.maximum(matrix.sum(axis=1, keepdims=True), 1)
   shade = np.rint(255 * (1 - matrix / rows)).astype(np.uint8)
@@ -88,8 +78,8 @@ def confusion_image(matrix, cell=16):
                                     colorspace=3, encoded_image_string=png)
 
 
-# Above this many classes the console report leaves the confusion matrix to
-# TensorBoard: CIFAR-100's would be 100 columns wide.
+# Above this many classes (CIFAR-100: 100 columns) the console report leaves
+# the confusion matrix to TensorBoard.
 MAX_CLASSES_PRINTED = 20
 
 
@@ -143,9 +133,8 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
   Args:
     saver: Restores the moving averages into the model's variables.
     summary_writer: Writes to --eval_dir.
-    top_k_op: bool Tensor [batch]: whether the top class is the label.
-    predictions_op: int32 Tensor [batch]: the top class.
-    labels: int32 Tensor [batch]: the true class.
+    top_k_op, predictions_op, labels: Tensors [batch]: whether the top class
+      is the label (bool), the top class and the label (int32).
     summary_op: The graph's summaries, written from the first batch.
     checkpoint_path: The checkpoint to evaluate.
     num_examples: Images to count; fewer if the files hold fewer.
@@ -157,16 +146,15 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
   global_step = cifar10_checkpoints.checkpoint_step(checkpoint_path)
   with tf.compat.v1.Session() as sess:
     saver.restore(sess, checkpoint_path)
-    # The one-pass filename queue counts its epoch in a local variable.
-    sess.run(tf.compat.v1.local_variables_initializer())
+    sess.run(tf.compat.v1.local_variables_initializer())  # Epoch counter.
     coord = tf.train.Coordinator()
     threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
     hits, truths, guesses = [], [], []
     count = 0
     summary = tf.compat.v1.Summary()
     try:
-      # The image and activation summaries come with the first batch: after
-      # the last, the one-pass queue has nothing left to show.
+      # Image and activation summaries from the first batch: the one-pass
+      # queue has nothing left to show after the last.
       batch = sess.run([top_k_op, labels, predictions_op, summary_op])
       summary.ParseFromString(batch.pop())
       while True:

@@ -162,7 +162,8 @@ def write_saved_model(path, checkpoint_path, class_names):
     averages = tf.compat.v1.train.ExponentialMovingAverage(
         cifar10.MOVING_AVERAGE_DECAY).variables_to_restore()
     with tf.compat.v1.Session() as sess:
-      step = cifar10_checkpoints.restore_checked(sess, checkpoint_path, averages)
+      step = cifar10_checkpoints.restore_checked(sess, checkpoint_path,
+                                                 averages)
       builder = tf.compat.v1.saved_model.Builder(path)
       builder.add_meta_graph_and_variables(
           sess, [SERVE_TAG], signature_def_map=signatures,

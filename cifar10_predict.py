@@ -83,7 +83,8 @@ def predict(image_paths, checkpoint_path):
         cifar10.MOVING_AVERAGE_DECAY).variables_to_restore()
 
     with tf.compat.v1.Session() as sess:
-      step = cifar10_checkpoints.restore_checked(sess, checkpoint_path, averages)
+      step = cifar10_checkpoints.restore_checked(sess, checkpoint_path,
+                                                 averages)
       resized = []
       for path in image_paths:
         data = cifar10_images.read_image_file(path)

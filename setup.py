@@ -28,6 +28,7 @@ setup(
         'cifar10',
         'cifar10_train',
         'cifar10_multi_gpu_train',
+        'cifar10_replicas',
         'cifar10_distributed_train',
         'cifar10_eval',
         'cifar10_predict',
@@ -42,7 +43,7 @@ setup(
         'absl-py',
     ],
     extras_require={
-        'test': ['pytest>=7', 'hypothesis', 'matplotlib', 'pillow'],
+        'test': ['pytest>=7', 'hypothesis', 'matplotlib', 'pillow', 'ruff'],
         'plot': ['matplotlib'],
     },
     entry_points={

@@ -17,6 +17,7 @@ import pytest
 import tensorflow as tf
 
 import cifar10_distributed_train
+import cifar10_replicas
 from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
                       run_script)
 
@@ -181,7 +182,7 @@ def test_a_session_runs_steps_rejected_as_repeated_requests_again(
   with tf.Graph().as_default():
     counter = tf.compat.v1.Variable(0)
     add = counter.assign_add(1)
-    creator = cifar10_distributed_train.RetryingSessionCreator(
+    creator = cifar10_replicas.RetryingSessionCreator(
         _PlainCreator())
     sess = creator.create_session()
     assert isinstance(sess, tf.compat.v1.Session)  # For savers and hooks.
@@ -200,14 +201,14 @@ def test_a_session_runs_steps_rejected_as_repeated_requests_again(
 def test_other_aborted_steps_and_endless_rejections_still_fail(monkeypatch):
   with tf.Graph().as_default():
     one = tf.constant(1)
-    creator = cifar10_distributed_train.RetryingSessionCreator(
+    creator = cifar10_replicas.RetryingSessionCreator(
         _PlainCreator())
     sess = creator.create_session()
     rejections = ['Session 1234 is not found.']
     _rejecting(monkeypatch, rejections)
     with pytest.raises(tf.errors.AbortedError, match='not found'):
       sess.run(one)
-    limit = cifar10_distributed_train.MAX_REJECTIONS_IN_A_ROW
+    limit = cifar10_replicas.MAX_REJECTIONS_IN_A_ROW
     rejections.extend([REJECTION] * (limit + 1))
     with pytest.raises(tf.errors.AbortedError, match='received twice'):
       sess.run(one)
@@ -218,9 +219,9 @@ def test_other_aborted_steps_and_endless_rejections_still_fail(monkeypatch):
 def test_a_second_session_ends_the_worker_instead_of_training_on():
   cluster = tf.train.ClusterSpec({'ps': ['127.0.0.1:1'],
                                   'worker': ['127.0.0.1:2']})
-  watchdog = cifar10_distributed_train.Watchdog(cluster, 0, None)
+  watchdog = cifar10_replicas.Watchdog(cluster, 0, None, 60)
   watchdog.after_create_session(None, None)
-  with pytest.raises(cifar10_distributed_train.SessionLostError):
+  with pytest.raises(cifar10_replicas.SessionLostError):
     watchdog.after_create_session(None, None)
 
 
@@ -232,8 +233,7 @@ def test_chief_names_the_worker_that_stopped(capsys):
   cluster = tf.train.ClusterSpec({
       'ps': ['127.0.0.1:%d' % ps.getsockname()[1]],
       'worker': ['127.0.0.1:1', '127.0.0.1:2', '127.0.0.1:3']})
-  with flagsaver.flagsaver(fault_timeout_secs=1):
-    watchdog = cifar10_distributed_train.Watchdog(cluster, 0, None)
+  watchdog = cifar10_replicas.Watchdog(cluster, 0, None, timeout_secs=1)
   watchdog.start()
   try:
     # Workers 0 and 2 keep finishing steps; worker 1 stays at step 7.

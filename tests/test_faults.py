@@ -252,7 +252,8 @@ def test_failed_checkpoint_write_leaves_the_previous_one_usable(
   last = proc.stderr.strip().splitlines()[-1]
   assert re.match(r'cifar10_train.py: error: training failed \(.*\); the '
                   r'newest checkpoint is .*model\.ckpt-5 \(step 5\)\. Fix the '
-                  r'cause \(the data files, the space', last), proc.stderr[-2000:]
+                  r'cause \(the data files, the space', last), (
+                      proc.stderr[-2000:])
   assert 'Traceback' not in proc.stderr
   # The previous checkpoint still restores and evaluates.
   assert _checkpoint_step(train_dir) == 5

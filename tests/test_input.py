@@ -185,8 +185,9 @@ def test_fake_data_is_deterministic_and_in_its_own_folder(tmp_path):
       cifar10_data.data_files(a, eval_data=True)) == 50
   assert cifar10_data.read_class_names(a)[9] == 'truck'
   # The training and test files are different draws.
-  assert not np.array_equal(records_labels(os.path.join(a, 'data_batch_1.bin')),
-                            records_labels(os.path.join(a, 'test_batch.bin'))[:40])
+  train = records_labels(os.path.join(a, 'data_batch_1.bin'))
+  test = records_labels(os.path.join(a, 'test_batch.bin'))
+  assert not np.array_equal(train, test[:40])
 
 
 # Bad data stops with one clear line naming the file and the fix.

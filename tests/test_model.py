@@ -244,7 +244,8 @@ def test_mixed_precision_computes_in_16_bits_and_keeps_float32_state(
 
 def test_float16_loss_scaling_keeps_gradients_too_small_for_float16():
   with flagsaver.flagsaver(mixed_precision='float16'), tf.Graph().as_default():
-    weight = tf.compat.v1.get_variable('w', [], initializer=tf.ones_initializer())
+    weight = tf.compat.v1.get_variable('w', [],
+                                       initializer=tf.ones_initializer())
     # A gradient of 1e-8: float16 cannot hold it (its smallest is 6e-8).
     tiny = tf.cast(tf.cast(weight, tf.float16) * 1e-4 * 1e-4, tf.float32)
     opt = tf.compat.v1.train.GradientDescentOptimizer(1.0)

@@ -304,13 +304,13 @@ def test_polling_lists_new_checkpoints_once_oldest_first(tmp_path, capsys):
   train_dir = str(tmp_path)
   paths = _save_checkpoints(train_dir, [10, 20, 30])
   evaluated, vanished = {10}, set()
-  assert cifar10_checkpoints.new_checkpoints(train_dir, evaluated, vanished) == [
-      (20, paths[1]), (30, paths[2])]
+  found = cifar10_checkpoints.new_checkpoints(train_dir, evaluated, vanished)
+  assert found == [(20, paths[1]), (30, paths[2])]
   for suffix in ('.index', '.data-00000-of-00001'):
     os.remove(paths[1] + suffix)
   for _ in range(2):
-    assert cifar10_checkpoints.new_checkpoints(train_dir, evaluated, vanished) == [
-        (30, paths[2])]
+    found = cifar10_checkpoints.new_checkpoints(train_dir, evaluated, vanished)
+    assert found == [(30, paths[2])]
   assert capsys.readouterr().out.count('was removed before it could be '
                                        'evaluated') == 1
   assert cifar10_checkpoints.new_checkpoints(str(tmp_path / 'none'), set(),

@@ -41,7 +41,8 @@ print(json.dumps(losses))
 def _losses(*flags, **env):
   proc = subprocess.run(
       [sys.executable, '-c', PROGRAM] + list(flags), capture_output=True,
-      text=True, timeout=300, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', **env))
+      text=True, timeout=300,
+      env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', **env))
   assert proc.returncode == 0, proc.stderr[-3000:]
   return np.array(json.loads(proc.stdout.strip().splitlines()[-1]))
 
