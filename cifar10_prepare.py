@@ -5,11 +5,10 @@
 * `configure_environment()`: the settings TensorFlow reads once, as it loads.
   Every script calls it on its first lines, before `import tensorflow`.
 * `UserError` and `DataError`: the errors a user can fix, each ending a script
-  with one line (see `cifar10_runtime.report_user_errors`).
+  with one line (see `cifar10_runtime.clean_exit`).
+* `check_folder_flag()`, `check_file_flag()`: a path flag that names the
+  wrong kind of thing is refused before any work.
 * `make_output_dir()`: proves a folder can be written before hours are spent.
-* `download_and_extract()`: the data set on disk, with progress, an MD5 check,
-  a temporary name until complete, and an extraction that stays inside the
-  data folder. `cifar10.maybe_download_and_extract()` calls it with the flags.
 
 This module does not import TensorFlow, so that the environment can be set up
 before TensorFlow loads.
