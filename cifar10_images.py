@@ -7,12 +7,14 @@ these functions, so that an image file becomes the same 32x32 pixels, and so
 the same logits, whichever of them reads it.
 """
 
+import numpy as np
 import tensorflow as tf
 
 from cifar10_data import DEPTH
 from cifar10_data import HEIGHT
 from cifar10_data import WIDTH
 from cifar10_prepare import one_line
+from cifar10_prepare import op_error_reason
 from cifar10_prepare import UserError
 
 def resize_to_record_size(image):
@@ -87,3 +89,35 @@ def read_image_file(path):
                     'files' % (path, 'it is empty' if not data else
                                'it begins with %r' % data[:8]))
   return data
+
+
+def decode_files(paths):
+  """The images of `paths`, each brought to 32x32, as a numpy batch.
+
+  Every file is read before any is decoded, so that a missing one is named
+  at once.
+
+  Args:
+    paths: Paths of PNG, JPEG, GIF or BMP files.
+
+  Returns:
+    uint8 array [len(paths), 32, 32, 3].
+
+  Raises:
+    UserError: naming the first file that cannot be read, is not an image
+      or is damaged.
+  """
+  contents = [read_image_file(path) for path in paths]
+  with tf.Graph().as_default():
+    encoded = tf.compat.v1.placeholder(tf.string, [], name='image_bytes')
+    pixels = decode_and_resize(encoded)
+    with tf.compat.v1.Session() as sess:
+      resized = []
+      for path, data in zip(paths, contents):
+        try:
+          resized.append(sess.run(pixels, {encoded: data}))
+        except tf.errors.InvalidArgumentError as e:
+          raise UserError('%s is damaged or not an image (%s): give PNG, '
+                          'JPEG, GIF or BMP files'
+                          % (path, op_error_reason(e)))
+  return np.stack(resized)

@@ -15,7 +15,7 @@ class that evaluation gives it. The probabilities are the softmax of the
 logits. The class names are those of batches.meta.txt in the data folder, or
 the standard ten when there is none; the data set itself is not needed.
 
-  machine (2026-11-24)             5 files  1,000 files
+  machine                          5 files  1,000 files
   2 CPU cores, AMD EPYC (Zen 4)     3.7 s    4.5 s (start-up is most of it)
 """
 
@@ -68,9 +68,9 @@ def predict(image_paths, checkpoint_path):
     UserError: a file cannot be read or decoded, or the checkpoint does not
       fit the model.
   """
+  # Every file is read and decoded first: a bad one costs no restore.
+  resized = cifar10_images.decode_files(image_paths)
   with tf.Graph().as_default():
-    encoded = tf.compat.v1.placeholder(tf.string, [], name='image_bytes')
-    pixels = cifar10_images.decode_and_resize(encoded)
     batch = tf.compat.v1.placeholder(
         tf.uint8, [None, cifar10_data.HEIGHT, cifar10_data.WIDTH,
                    cifar10_data.DEPTH], name='images')
@@ -85,16 +85,6 @@ def predict(image_paths, checkpoint_path):
     with tf.compat.v1.Session() as sess:
       step = cifar10_checkpoints.restore_checked(sess, checkpoint_path,
                                                  averages)
-      resized = []
-      for path in image_paths:
-        data = cifar10_images.read_image_file(path)
-        try:
-          resized.append(sess.run(pixels, {encoded: data}))
-        except tf.errors.InvalidArgumentError as e:
-          raise cifar10_prepare.UserError(
-              '%s is damaged or not an image (%s): give PNG, JPEG, GIF or '
-              'BMP files' % (path, cifar10_prepare.op_error_reason(e)))
-      resized = np.stack(resized)
       chunks = [sess.run(probabilities,
                          {batch: resized[start:start + FLAGS.batch_size]})
                 for start in range(0, len(resized), FLAGS.batch_size)]

@@ -187,6 +187,21 @@ def test_a_missing_file_is_refused(tmp_path, random_checkpoint):
                             random_checkpoint)
 
 
+@pytest.mark.parametrize('kind', ['missing', 'damaged'])
+def test_a_bad_image_is_refused_before_the_checkpoint_is_restored(
+    tmp_path, random_checkpoint, monkeypatch, kind):
+  def no_restore(*args, **kwargs):
+    raise AssertionError('the checkpoint was restored before the images '
+                         'were checked')
+  monkeypatch.setattr(cifar10_checkpoints, 'restore_checked', no_restore)
+  good = _write(tmp_path / 'good.png', encode_png(_noise_image(1)))
+  bad = str(tmp_path / 'bad.png')
+  if kind == 'damaged':
+    _write(bad, encode_png(_noise_image(2))[:60])
+  with pytest.raises(UserError, match=re.escape(bad)):
+    cifar10_predict.predict([good, bad], random_checkpoint)
+
+
 def test_a_folder_without_checkpoint_is_refused(tmp_path):
   with pytest.raises(UserError, match=r'no checkpoint in --checkpoint_dir=%s: '
                      r'train a model first' % re.escape(str(tmp_path))):
