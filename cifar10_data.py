@@ -114,6 +114,12 @@ tf.compat.v1.flags.register_validator(
     message='--data_md5 takes 32 lowercase hexadecimal digits')
 
 
+def is_standard_folder(data_dir):
+  """Whether `data_dir` is a data set's own folder (or --fake_data's), whose
+  epochs have the tutorial's sizes, rather than one of your records."""
+  return os.path.basename(os.path.normpath(data_dir)) in STANDARD_FOLDERS
+
+
 def record_format():
   """The RecordFormat of the data set the flags select."""
   if FLAGS.dataset == 'cifar100':
@@ -135,8 +141,7 @@ def data_files(data_dir, eval_data=False):
     names = CIFAR100_TEST_FILES if eval_data else CIFAR100_TRAIN_FILES
   else:
     names = TEST_FILES if eval_data else TRAIN_FILES
-    if (not eval_data and os.path.basename(os.path.normpath(data_dir)) not in
-        STANDARD_FOLDERS):
+    if not eval_data and not is_standard_folder(data_dir):
       # A folder of cifar10-make-records: data_batch_1.bin up to the
       # highest number there (a gap is then reported as a missing file).
       numbers = [int(match.group(1)) for match in (

@@ -198,8 +198,7 @@ def epoch_size(data_dir, eval_data=False, num_records=None):
     eval_data: The test split rather than the training one.
     num_records: The records of its files, when already counted.
   """
-  if (os.path.basename(os.path.normpath(data_dir)) in
-      cifar10_data.STANDARD_FOLDERS):
+  if cifar10_data.is_standard_folder(data_dir):
     return (NUM_EXAMPLES_PER_EPOCH_FOR_EVAL if eval_data
             else NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN)
   if num_records is None:
@@ -232,15 +231,21 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES):
     min_fraction_of_examples_in_queue = FLAGS.min_fraction_of_examples_in_queue
     min_queue_examples = int(epoch_size(data_dir, False, num_records) *
                              min_fraction_of_examples_in_queue)
-    print('Filling queue with {} CIFAR images before starting to train. '
-          'This will take a few minutes.'.format(min_queue_examples))
     if FLAGS.input_pipeline == 'tf_data':
       # As deep as the queue when the threads keep it full: the images kept
       # after each dequeue, plus three batches.
+      buffer_size = min_queue_examples + 3 * batch_size
+      print('Filling the tf.data shuffle buffer with {} images before '
+            'starting to train.'.format(buffer_size))
       return cifar10_dataset.next_batch(cifar10_dataset.training_dataset(
-          filenames, cifar10_data.record_format(), batch_size,
-          min_queue_examples + 3 * batch_size, distort_image,
-          preprocess_thread_count()))
+          filenames, cifar10_data.record_format(), batch_size, buffer_size,
+          distort_image, preprocess_thread_count()))
+    if cifar10_data.is_standard_folder(data_dir):
+      print('Filling queue with {} CIFAR images before starting to train. '
+            'This will take a few minutes.'.format(min_queue_examples))
+    else:  # Your own records: the count is yours, and so is the time.
+      print('Filling queue with {} images of {} before starting to '
+            'train.'.format(min_queue_examples, data_dir))
 
     filename_queue = tf.compat.v1.train.string_input_producer(filenames)
     record = read_cifar10(filename_queue)

@@ -3,6 +3,7 @@
 """The input pipeline: record decoding, preprocessing, data checks."""
 
 import os
+import shutil
 
 from absl.testing import flagsaver
 import numpy as np
@@ -13,7 +14,7 @@ import cifar10_data
 import cifar10_dataset
 import cifar10_input
 import cifar10_prepare
-from conftest import queues_running, records_labels
+from conftest import queues_running, records_labels, SMALL_TRAIN_RECORDS
 
 
 def _known_records(num):
@@ -142,7 +143,13 @@ def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
               tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.SUMMARIES)]
       with tf.compat.v1.train.MonitoredSession() as sess:
         x, y = sess.run([images, labels])
-  assert 'Filling queue with 100 CIFAR images' in capsys.readouterr().out
+  out = capsys.readouterr().out
+  if pipeline == 'queues':  # The tutorial's line, where it is true.
+    assert ('Filling queue with 100 CIFAR images before starting to train. '
+            'This will take a few minutes.') in out
+  else:  # 100 kept, plus three batches.
+    assert ('Filling the tf.data shuffle buffer with 148 images before '
+            'starting to train.') in out
   assert x.shape == (16, 24, 24, 3) and x.dtype == np.float32
   assert y.shape == (16,) and y.dtype == np.int32
   assert set(y) <= set(range(10))
@@ -150,6 +157,22 @@ def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
   np.testing.assert_allclose(x.mean(axis=(1, 2, 3)), 0.0, atol=1e-4)
   np.testing.assert_allclose(x.std(axis=(1, 2, 3)), 1.0, atol=1e-3)
   assert any(t.endswith('images') for t in tags)
+
+
+def test_own_records_fill_the_queue_without_the_tutorials_promise(
+    small_data_dir, tmp_path, capsys):
+  own = str(tmp_path / 'my_data')  # As cifar10-make-records names none.
+  shutil.copytree(small_data_dir, own)
+  with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.1,
+                           num_preprocess_threads=2):
+    with tf.Graph().as_default():
+      cifar10_input.distorted_inputs(own, 16)
+  out = capsys.readouterr().out
+  # 10% of the records there, not of CIFAR-10's 50,000.
+  records = len(cifar10_data.TRAIN_FILES) * SMALL_TRAIN_RECORDS
+  assert ('Filling queue with %d images of %s before starting to train.'
+          % (records // 10, own)) in out
+  assert 'CIFAR' not in out and 'few minutes' not in out
 
 
 def test_training_queue_holds_the_tutorial_20000_examples():
