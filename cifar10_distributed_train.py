@@ -392,6 +392,7 @@ def main(argv=None):  # pylint: disable=unused-argument
       # Only the chief writes --train_dir.
       if task_index == 0:
         cifar10_prepare.make_output_dir(FLAGS.train_dir, 'train_dir')
+      cifar10_runtime.say_slow_settings()
       cifar10.maybe_download_and_extract()
       train(server, cluster, task_index)
 

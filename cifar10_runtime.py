@@ -37,6 +37,7 @@ import tensorflow as tf
 from cifar10_checkpoints import checkpoint_step
 from cifar10_checkpoints import resume_checkpoint
 from cifar10_checkpoints import unlist_checkpoints_from
+import cifar10_prepare
 from cifar10_prepare import op_error_reason
 from cifar10_prepare import UserError
 
@@ -404,6 +405,17 @@ def _signals_stop_training():
     os.close(write_fd)
     watcher.join(5)
     os.close(read_fd)
+
+
+def say_slow_settings(num_towers=1):
+  """Prints `slow_settings` for this machine and the flags, once a run."""
+  notes = cifar10_prepare.slow_settings(
+      FLAGS.mixed_precision, num_towers,
+      len(tf.config.list_physical_devices('GPU')),
+      cifar10_prepare.cpu_has_fast_bfloat16())
+  for note in notes:
+    print(note)
+  sys.stdout.flush()
 
 
 def parse_flags(argv):

@@ -465,3 +465,33 @@ def test_each_trainer_saves_by_its_own_unit_unless_the_other_is_given():
                      match=r'--save_checkpoint_secs=30 and '
                      r'--save_checkpoint_steps=50 were both given: give one'):
     schedule(_flag(30, True), _flag(50, True), 'secs')
+
+
+def test_cpu_bfloat16_support_is_read_from_the_cpu_flags(tmp_path):
+  zen3 = tmp_path / 'zen3'
+  zen3.write_text('flags\t\t: fpu sse2 avx2 fma\n')
+  zen4 = tmp_path / 'zen4'
+  zen4.write_text('flags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n')
+  xeon = tmp_path / 'xeon'
+  xeon.write_text('flags\t\t: fpu avx512f amx_bf16 amx_tile\n')
+  assert not cifar10_prepare.cpu_has_fast_bfloat16(str(zen3))
+  assert cifar10_prepare.cpu_has_fast_bfloat16(str(zen4))
+  assert cifar10_prepare.cpu_has_fast_bfloat16(str(xeon))
+  # Unknown: say nothing rather than warn wrongly.
+  assert cifar10_prepare.cpu_has_fast_bfloat16(str(tmp_path / 'none'))
+
+
+def test_slow_settings_are_named_once_and_only_where_they_are_slow():
+  slow = cifar10_prepare.slow_settings
+  assert slow(None, 1, 0, False) == []  # The defaults, on a CPU.
+  assert slow('bfloat16', 1, 0, True) == []  # A CPU with bfloat16 units.
+  assert slow('bfloat16', 1, 1, False) == []  # A GPU runs the model.
+  [note] = slow('bfloat16', 1, 0, False)
+  assert 'bfloat16' in note and 'float32' in note
+  [note] = slow('float16', 1, 0, True)
+  assert 'float16' in note and 'GPU' in note
+  [note] = slow(None, 2, 0, True)
+  assert note.startswith('Note: 2 towers, 0 GPUs: all towers run on the CPU')
+  [note] = slow(None, 4, 2, True)
+  assert 'the towers beyond them run on the CPU' in note
+  assert slow(None, 2, 2, True) == []
