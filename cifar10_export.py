@@ -285,9 +285,16 @@ def main(argv=None):
     sys.stdout.flush()
 
 
+# What --help shows: how to call the command, and its flags by group.
+USAGE = 'cifar10-export [flags]'
+HELP_GROUPS = (('Export', 'cifar10_export'), ('Checkpoint', 'cifar10_flags'),
+               ('Model', 'cifar10'), ('Data', 'cifar10_data'))
+
+
 def run():
   """Console entry point `cifar10-export`."""
-  app.run(main, flags_parser=cifar10_runtime.parse_flags)
+  app.run(main, flags_parser=cifar10_flags.parser(
+      USAGE, __doc__, HELP_GROUPS))
 
 
 if __name__ == '__main__':

@@ -8,8 +8,16 @@ A command defines the groups it takes when it is imported: the trainers
 `define_overwrite_flag()`. A group already defined is not defined again, so
 tests can import every command into one process. The flags of the model and
 its data are in cifar10.py, cifar10_input.py and cifar10_data.py.
+
+`parser()` makes each command's flags parser: its own --help, an honest
+--helpfull, and one line for a bad flag.
 """
 
+import os
+import sys
+import textwrap
+
+from absl import flags as absl_flags
 import tensorflow as tf
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -88,3 +96,99 @@ def define_overwrite_flag():
       'Replace what an earlier run wrote there (cifar10-export: the version '
       'folder; cifar10-make-records: the record files), once the new output '
       'is complete. Without it, existing output is refused.')
+
+
+# Help. absl's --help shows the flags of the __main__ module only, which
+# for an installed command is a wrapper that defines none; --helpfull shows
+# every flag of every module loaded, TensorFlow's own among them.
+
+HELP_ARGS = ('-h', '-help', '--help', '-?', '--helpshort')
+# absl's own flags that every command takes.
+ABSL_BASICS = (
+    '  --flagfile',
+    '      A file of more flags, one a line, read as if typed here.',
+    '  --undefok',
+    '      Comma-separated names of flags to accept even though this command',
+    '      does not define them.')
+
+
+def _module_flags(module):
+  """The flags `module` defined. absl files those of a script run as
+  `python cifar10_train.py` under the command line's argv[0] instead."""
+  flags = FLAGS.get_flags_for_module(module)
+  main_file = getattr(sys.modules.get('__main__'), '__file__', None) or ''
+  if not flags and os.path.basename(main_file) == module + '.py':
+    flags = FLAGS.get_flags_for_module(sys.argv[0])
+  return flags
+
+
+def _flag_lines(flags):
+  """One entry a flag: its name, default and help, wrapped."""
+  lines = []
+  for flag in sorted(flags, key=lambda f: f.name):
+    default = ('' if flag.default_as_str is None else
+               ' (default: %s)' % flag.default_as_str)
+    lines.append('  --%s%s' % (flag.name, default))
+    lines += textwrap.wrap(flag.help, 76, initial_indent='      ',
+                           subsequent_indent='      ')
+  return lines
+
+
+def help_text(usage, doc, groups):
+  """A command's --help: what it does, how to call it, and its flags.
+
+  Args:
+    usage: The command line form, such as 'cifar10-predict [flags] IMAGE...'.
+    doc: The command's module docstring: what it does, with examples.
+    groups: (title, module name) pairs; each group lists the flags that
+      module defined, in that order.
+
+  Returns:
+    The text, ending with a pointer to --helpfull.
+  """
+  lines = ['usage: ' + usage, '', doc.strip(), '']
+  for title, module in groups:
+    flags = _module_flags(module)
+    if flags:
+      lines += ['%s:' % title] + _flag_lines(flags) + ['']
+  lines.append('--helpfull lists every flag of the suite.')
+  return '\n'.join(lines)
+
+
+def helpfull_text():
+  """Every flag of the suite's modules, by module, and absl's basics."""
+  lines = []
+  for module in sorted(FLAGS.flags_by_module_dict()):
+    if os.path.basename(module).startswith('cifar10'):
+      lines += ['%s:' % module] + _flag_lines(
+          FLAGS.get_flags_for_module(module)) + ['']
+  return '\n'.join(lines + ['absl:'] + list(ABSL_BASICS))
+
+
+def parser(usage, doc, groups):
+  """The flags parser of a command, for `app.run(main, flags_parser=...)`.
+
+  --help and --helpfull print `help_text` and `helpfull_text` and exit; a
+  bad flag ends the program in one line naming it (absl would add a
+  second line and a usage dump).
+
+  Args:
+    usage, doc, groups: As for `help_text`.
+
+  Returns:
+    A function of the command line (program name first) that returns the
+    arguments left once the flags are parsed.
+  """
+  def parse(argv):
+    if any(arg in HELP_ARGS for arg in argv[1:]):
+      print(help_text(usage, doc, groups))
+      sys.exit(0)
+    if '--helpfull' in argv[1:]:
+      print(helpfull_text())
+      sys.exit(0)
+    try:
+      return FLAGS(argv)
+    except absl_flags.Error as e:
+      sys.exit('%s: error: %s (--help lists the flags)'
+               % (os.path.basename(argv[0]), e))
+  return parse

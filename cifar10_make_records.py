@@ -332,9 +332,16 @@ def main(argv):
     sys.stdout.flush()
 
 
+# What --help shows: how to call the command, and its flags by group.
+USAGE = 'cifar10-make-records [flags] IMAGE_DIR DATA_DIR'
+HELP_GROUPS = (('Records', 'cifar10_make_records'),
+               ('Output', 'cifar10_flags'))
+
+
 def run():
   """Console entry point `cifar10-make-records`."""
-  app.run(main, flags_parser=cifar10_runtime.parse_flags)
+  app.run(main, flags_parser=cifar10_flags.parser(
+      USAGE, __doc__, HELP_GROUPS))
 
 
 if __name__ == '__main__':

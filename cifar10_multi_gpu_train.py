@@ -210,9 +210,17 @@ def main(argv=None):
     train()
 
 
+# What --help shows: how to call the command, and its flags by group.
+USAGE = 'cifar10-multi-gpu-train [flags]'
+HELP_GROUPS = (('Towers', 'cifar10_multi_gpu_train'),
+               ('Training', 'cifar10_flags'), ('Model', 'cifar10'),
+               ('Input', 'cifar10_input'), ('Data', 'cifar10_data'))
+
+
 def run():
   """Console entry point `cifar10-multi-gpu-train`."""
-  app.run(main, flags_parser=cifar10_runtime.parse_flags)
+  app.run(main, flags_parser=cifar10_flags.parser(
+      USAGE, __doc__, HELP_GROUPS))
 
 
 if __name__ == '__main__':

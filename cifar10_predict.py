@@ -135,9 +135,17 @@ def main(argv):
     sys.stdout.flush()
 
 
+# What --help shows: how to call the command, and its flags by group.
+USAGE = 'cifar10-predict [flags] IMAGE...'
+HELP_GROUPS = (('Prediction', 'cifar10_predict'),
+               ('Checkpoint', 'cifar10_flags'), ('Model', 'cifar10'),
+               ('Data', 'cifar10_data'))
+
+
 def run():
   """Console entry point `cifar10-predict`."""
-  app.run(main, flags_parser=cifar10_runtime.parse_flags)
+  app.run(main, flags_parser=cifar10_flags.parser(
+      USAGE, __doc__, HELP_GROUPS))
 
 
 if __name__ == '__main__':

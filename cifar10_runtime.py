@@ -30,7 +30,6 @@ import sys
 import threading
 import time
 
-from absl import flags as absl_flags
 import numpy as np
 import tensorflow as tf
 
@@ -416,25 +415,6 @@ def say_slow_settings(num_towers=1):
   for note in notes:
     print(note)
   sys.stdout.flush()
-
-
-def parse_flags(argv):
-  """Parses the command line; a bad flag ends the program in one line.
-
-  Pass it to `app.run(main, flags_parser=parse_flags)`: absl would print
-  the error and a second line about --help.
-
-  Args:
-    argv: The command line, program name first.
-
-  Returns:
-    The arguments left once the flags are parsed.
-  """
-  try:
-    return FLAGS(argv)
-  except absl_flags.Error as e:
-    sys.exit('%s: error: %s (--helpfull lists every flag)'
-             % (os.path.basename(argv[0]), e))
 
 
 @contextlib.contextmanager

@@ -144,4 +144,7 @@ def main(argv=None):  # pylint: disable=unused-argument
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cifar10_runtime.parse_flags)
+  app.run(main, flags_parser=cifar10_flags.parser(
+      'python cifar10/plot_predictions.py [flags]', __doc__,
+      (('Checkpoint', 'cifar10_flags'), ('Model', 'cifar10'),
+       ('Data', 'cifar10_data'))))

@@ -9,16 +9,19 @@ path flags when the script starts, before any work.
 """
 
 import os
+import re
 
 from absl.testing import flagsaver
 import pytest
 import tensorflow as tf
 
+import cifar10_distributed_train
 import cifar10_eval
 import cifar10_export
+import cifar10_flags
+import cifar10_make_records
 import cifar10_multi_gpu_train
 import cifar10_predict
-import cifar10_runtime
 import cifar10_train
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -94,6 +97,12 @@ def test_every_flag_of_the_suite_is_in_the_table():
   assert _suite_flags() - covered == set()
 
 
+def _parser(command):
+  """The flags parser the command's entry point hands to absl."""
+  return cifar10_flags.parser(command.USAGE, command.__doc__,
+                              command.HELP_GROUPS)
+
+
 def _one_line_exit(info, script, flag):
   message = info.value.code
   assert isinstance(message, str), message  # sys.exit(message): status 1.
@@ -111,16 +120,15 @@ def test_a_refused_value_ends_in_one_line_naming_the_flag(flag, value):
     pytest.skip('--%s is not defined in this checkout' % flag)
   with flagsaver.flagsaver():
     with pytest.raises(SystemExit) as info:
-      cifar10_runtime.parse_flags(['cifar10_train.py', '--%s=%s'
-                                   % (flag, value)])
+      _parser(cifar10_train)(['cifar10_train.py', '--%s=%s' % (flag, value)])
   message = _one_line_exit(info, 'cifar10_train.py', flag)
-  assert '--helpfull' in message
+  assert '--help' in message
 
 
 def test_an_unknown_flag_ends_in_one_line():
   with flagsaver.flagsaver():
     with pytest.raises(SystemExit) as info:
-      cifar10_runtime.parse_flags(['cifar10_eval.py', '--num_exmaples=5'])
+      _parser(cifar10_eval)(['cifar10_eval.py', '--num_exmaples=5'])
   assert info.value.code.startswith(
       "cifar10_eval.py: error: Unknown command line flag 'num_exmaples'")
 
@@ -193,3 +201,41 @@ def test_a_path_flag_of_the_wrong_kind_is_refused_before_any_work(
   info, script = _run_main(module, monkeypatch, tmp_path, **{flag: path})
   _one_line_exit(info, script, flag)
   assert _snapshot(path) == before  # Nothing replaced or deleted.
+
+
+@pytest.mark.parametrize('command, arguments, key_flags', [
+    (cifar10_train, '', ['train_dir', 'max_steps', 'batch_size', 'data_dir',
+                         'fresh_start', 'min_fraction_of_examples_in_queue']),
+    (cifar10_multi_gpu_train, '', ['num_gpus', 'train_dir', 'max_steps']),
+    (cifar10_distributed_train, '', ['ps_hosts', 'worker_hosts', 'job_name',
+                                     'task_index', 'train_dir']),
+    (cifar10_eval, '', ['eval_dir', 'checkpoint_dir', 'run_once',
+                        'eval_interval_secs', 'num_examples']),
+    (cifar10_predict, 'IMAGE...', ['top_k', 'json', 'checkpoint_dir']),
+    (cifar10_export, '', ['export_dir', 'version', 'tflite',
+                          'checkpoint_dir']),
+    (cifar10_make_records, 'IMAGE_DIR DATA_DIR', ['test_fraction', 'seed',
+                                                  'overwrite']),
+])
+def test_help_says_what_the_command_does_its_arguments_and_flags(
+    capsys, command, arguments, key_flags):
+  name = os.path.basename(command.__file__)
+  with pytest.raises(SystemExit) as info:
+    _parser(command)([name, '--help'])
+  assert info.value.code == 0
+  text = capsys.readouterr().out
+  usage = text.splitlines()[0]
+  assert usage.startswith('usage: cifar10-') and usage.endswith(arguments)
+  assert command.__doc__.strip().splitlines()[0] in text  # What it does.
+  for flag in key_flags:
+    assert '\n  --%s' % flag in text, flag
+
+
+def test_helpfull_lists_the_suites_flags_and_absls_basics_only(capsys):
+  with pytest.raises(SystemExit) as info:
+    _parser(cifar10_train)(['cifar10_train.py', '--helpfull'])
+  assert info.value.code == 0
+  text = capsys.readouterr().out
+  listed = set(re.findall(r'^  --(\w+)', text, re.M))
+  assert _suite_flags() <= listed
+  assert listed - _suite_flags() == {'flagfile', 'undefok'}

@@ -245,5 +245,5 @@ def test_bad_flag_value_is_one_line_and_a_non_zero_exit(tmp_path):
   assert proc.returncode != 0
   assert proc.stderr.strip().splitlines()[-1] == (
       'cifar10_train.py: error: flag --batch_size=0: 0 is not a positive '
-      'integer (--helpfull lists every flag)')
+      'integer (--help lists the flags)')
   assert 'Traceback' not in proc.stderr
