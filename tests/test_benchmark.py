@@ -1,6 +1,6 @@
 # Copyright 2026 The CIFAR-10 suite authors.
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
-"""The speed benchmark runs and writes well-formed figures.
+"""The speed benchmark: its figures, its table, its twin and its noise rule.
 
 Timing stays out of the tests: they check that every figure is there, is a
 positive finite number and agrees with the others, never how large it is.
@@ -11,28 +11,41 @@ import importlib.util
 import json
 import math
 import os
+import re
 
+import numpy as np
 import pytest
+import tensorflow as tf
 
+import cifar10
 from conftest import ROOT
 from conftest import run_script
 
-pytestmark = pytest.mark.slow
+MEASUREMENTS = ('input', 'ceiling', 'full', 'eval', 'twin', 'peak')
+# A time of day, or a date, anywhere in the README's table.
+CLOCK = re.compile(r'\d:\d\d|\d{4}-\d\d-\d\d')
 
-MEASUREMENTS = ('input', 'ceiling', 'full', 'twin', 'eval')
+
+@functools.cache
+def _benchmark():
+  """benchmarks/benchmark.py as a module, loaded once: it defines flags."""
+  spec = importlib.util.spec_from_file_location(
+      'benchmark', os.path.join(ROOT, 'benchmarks', 'benchmark.py'))
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  return module
 
 
 @pytest.fixture(scope='module')
-def benchmark(fake_data_root, tmp_path_factory):
-  """The JSON report and printed output of a quick run with one variant."""
+def quick_run(fake_data_root, tmp_path_factory):
+  """A --quick run with one variant: (its JSON report, its output, the
+  JSON file's path)."""
   json_out = str(tmp_path_factory.mktemp('benchmark') / 'benchmark.json')
   proc = run_script('benchmarks/benchmark.py', '--fake_data',
                     '--data_dir=' + fake_data_root, '--quick',
-                    '--rounds=2', '--repeats=2', '--steps=3',
-                    '--variants=summaries',
-                    '--json_out=' + json_out)
+                    '--variants=summaries', '--json_out=' + json_out)
   with open(json_out) as f:
-    return json.load(f), proc.stdout
+    return json.load(f), proc.stdout, json_out
 
 
 def _is_positive_number(value):
@@ -40,243 +53,210 @@ def _is_positive_number(value):
           math.isfinite(value) and value > 0)
 
 
-def test_benchmark_reports_every_measurement(benchmark):
-  report, _ = benchmark
+@pytest.mark.slow
+def test_every_measurement_is_reported_with_positive_finite_figures(
+    quick_run):
+  report, _, _ = quick_run
   assert set(report) == {'machine', 'settings', 'measurements', 'ratios',
-                         'paired_windows',
-                         'runs', 'peak'}
+                         'variants', 'runs'}
   assert set(report['measurements']) == set(MEASUREMENTS)
-  assert set(report['ratios']) == {'full_over_ceiling', 'input_over_full',
-                                   'full_over_twin', 'full_over_peak'}
-  for key in ('cpu', 'cores', 'platform', 'python', 'tensorflow',
-              'onednn_default', 'load_average', 'date'):
-    assert key in report['machine']
-  assert report['settings']['rounds'] == 2
-  assert report['settings']['repeats'] == 2
-  assert report['settings']['steps'] == 3
-  assert report['settings']['data'] == 'synthetic'
-
-
-def test_full_step_is_reported_as_a_share_of_the_measured_peak(benchmark):
-  report, out = benchmark
-  peak = report['peak']
-  assert _is_positive_number(peak['macs_per_sec']['median'])
-  # 52.6M multiply-adds a training image: 3x the forward pass's 18.5M, less
-  # the input gradient of conv1.
-  assert peak['macs_per_image'] == 52647552
-  full = report['measurements']['full']['images_per_sec']['median']
-  assert report['ratios']['full_over_peak'] == pytest.approx(
-      full * peak['macs_per_image'] / peak['macs_per_sec']['median'])
-  assert 'float32 multiply-add peak' in out and 'of the peak' in out
-
-
-def test_benchmark_figures_are_positive_and_finite(benchmark):
-  report, _ = benchmark
+  for name, row in report['measurements'].items():
+    assert len(row['windows']) == 3, name  # One round of 3 windows.
+    assert all(_is_positive_number(rate) for rate in row['windows'])
+    assert row['min'] == min(row['windows'])
+    assert row['max'] == max(row['windows'])
+    assert row['min'] <= row['median'] <= row['max']
   measurements = report['measurements']
-  for run, windows in ([(run, 2) for run in report['runs']] +
-                       [(run, 4) for run in measurements.values()]):
-    rates = run['images_per_sec']
-    assert len(rates['windows']) == windows
-    assert all(_is_positive_number(r) for r in rates['windows'])
-    assert rates['min'] <= rates['median'] <= rates['max']
-    assert rates['min'] == min(rates['windows'])
-    assert rates['max'] == max(rates['windows'])
-    assert _is_positive_number(run['peak_rss_mib'])
-    assert _is_positive_number(run['wall_seconds'])
   assert _is_positive_number(measurements['input']['fill_seconds'])
-  assert measurements['input']['fill_images'] == 1000
   assert _is_positive_number(measurements['full']['first_step_seconds'])
   assert measurements['eval']['images'] >= 1000
+  assert measurements['peak']['unit'] == 'multiply-adds/s'
   assert all(_is_positive_number(r) for r in report['ratios'].values())
 
 
-def test_benchmark_ratios_are_those_of_the_medians(benchmark):
-  report, _ = benchmark
-  median = {name: run['images_per_sec']['median']
-            for name, run in report['measurements'].items()}
+@pytest.mark.slow
+def test_machine_and_settings_are_recorded(quick_run):
+  report, _, _ = quick_run
+  machine = report['machine']
+  assert machine['tensorflow'] == tf.__version__
+  assert machine['cpu'] and machine['cores'] >= 1 and machine['python']
+  assert machine['onednn'] in (True, False, None)
+  settings = report['settings']
+  assert (settings['rounds'], settings['repeats'], settings['steps'],
+          settings['warmup_steps']) == (1, 3, 5, 2)
+  assert settings['data'] == 'synthetic'
+  assert settings['min_fraction_of_examples_in_queue'] == 0.02
+  assert settings['num_examples'] == 1000
+
+
+@pytest.mark.slow
+def test_ratios_are_those_of_the_medians(quick_run):
+  report, _, _ = quick_run
+  median = {name: row['median']
+            for name, row in report['measurements'].items()}
   ratios = report['ratios']
   assert ratios['full_over_ceiling'] == pytest.approx(
       median['full'] / median['ceiling'])
-  assert ratios['input_over_full'] == pytest.approx(
-      median['input'] / median['full'])
   assert ratios['full_over_twin'] == pytest.approx(
       median['full'] / median['twin'])
+  assert ratios['full_share_of_peak'] == pytest.approx(
+      median['full'] * report['settings']['macs_per_image'] /
+      median['peak'])
 
 
-def test_full_windows_are_paired_with_the_ceiling_and_twin_beside_them(
-    benchmark):
-  report, out = benchmark
-  # Each round's full process timed a ceiling and a twin window after each
-  # of its own; the variants' full runs did not.
-  full_runs = [run for run in report['runs'][:10]
-               if run['measurement'] == 'full']
-  assert len(full_runs) == 2
-  for run in full_runs:
-    assert set(run['paired']) == {'ceiling', 'twin'}
-    assert all(len(rates) == 2 and all(_is_positive_number(r) for r in rates)
-               for rates in run['paired'].values())
-  assert all('paired' not in run for run in report['runs'][10:])
-  gain = report['measurements']['twin'].get('gain_over_baseline', 1.0)
-  for name, scale in (('ceiling', 1.0), ('twin', gain)):
-    paired = report['paired_windows'][name]
-    beside = [rate * scale for run in full_runs
-              for rate in run['paired'][name]]
-    want = [full / other for full, other in zip(
-        [r for run in full_runs for r in run['images_per_sec']['windows']],
-        beside)]
-    assert paired['ratio']['windows'] == pytest.approx(want)
-    middle = sorted(want)[1:3]  # The median of 4: the mean of the middle 2.
-    assert paired['ratio']['median'] == pytest.approx(sum(middle) / 2)
-    assert paired['images_per_sec']['windows'] == pytest.approx(beside)
-  assert 'full / ceiling ' in out and '(4 windows, ' in out
+@pytest.mark.slow
+def test_a_round_runs_the_defaults_in_turn_then_the_variants(quick_run):
+  report, _, _ = quick_run
+  assert [(run['measurement'], run['variant']) for run in report['runs']] == (
+      [(name, 'defaults') for name in MEASUREMENTS] +
+      [('full', 'summaries_off')])
+  for run in report['runs']:
+    assert _is_positive_number(run['wall_seconds'])
+    if run['variant'] == 'defaults':
+      assert report['measurements'][run['measurement']]['windows'] == (
+          run['windows'])
 
 
-def test_rounds_take_turns_and_pool_their_windows(benchmark):
-  report, _ = benchmark
-  rounds = report['runs'][:10]
-  assert [(run['measurement'], run['variant']) for run in rounds] == 2 * [
-      (m, 'onednn_on' if m == 'twin' else 'defaults') for m in MEASUREMENTS]
-  for name, pooled in report['measurements'].items():
-    own = [run for run in rounds if run['measurement'] == name]
-    assert pooled['rounds'] == 2
-    assert pooled['images_per_sec']['windows'] == (
-        own[0]['images_per_sec']['windows'] +
-        own[1]['images_per_sec']['windows'])
-    assert pooled['peak_rss_mib'] == max(r['peak_rss_mib'] for r in own)
-    for run in own:
-      assert run['vs_baseline'] == pytest.approx(
-          run['images_per_sec']['median'] / pooled['images_per_sec']['median'])
+@pytest.mark.slow
+def test_variant_row_is_its_ratio_to_the_defaults_and_their_noise(quick_run):
+  report, _, _ = quick_run
+  [row] = report['variants']
+  assert (row['name'], row['measurement']) == ('summaries_off', 'full')
+  assert row['flags'] == ['--save_summaries_steps=1000000000']
+  defaults = report['measurements']['full']['windows']
+  assert row['ratio'] == pytest.approx(row['median'] / np.median(defaults))
+  assert row['noise'] == pytest.approx(
+      [min(defaults) / np.median(defaults),
+       max(defaults) / np.median(defaults)])
+  assert row['inside_noise'] == (
+      row['noise'][0] <= row['ratio'] <= row['noise'][1])
 
 
-def test_each_variant_follows_a_run_of_its_baseline(benchmark):
-  report, _ = benchmark
-  runs = report['runs']
-  assert len(runs) == 12
-  baseline, variant = runs[10], runs[11]
-  assert (baseline['measurement'], baseline['variant']) == ('full',
-                                                            'defaults')
-  assert (variant['measurement'], variant['variant']) == ('full',
-                                                          'summaries_off')
-  assert variant['flags'] == ['--save_summaries_steps=1000000000']
-  assert variant['paired_baseline'] == 10
-  assert variant['vs_baseline'] == pytest.approx(
-      variant['images_per_sec']['median'] /
-      baseline['images_per_sec']['median'])
-
-
-def test_twin_has_the_network_of_the_graph(benchmark):
-  report, _ = benchmark
-  ceiling = report['measurements']['ceiling']
-  twin = report['measurements']['twin']
-  assert ceiling['parameters'] == twin['parameters'] == 1068298
-  # Same initializers and weight decay: the same loss before training, about
-  # 2.30 of cross entropy plus 2.37 of decay.
-  assert twin['first_loss'] == pytest.approx(ceiling['first_loss'], abs=0.2)
-
-
-def test_benchmark_prints_the_tables(benchmark):
-  _, stdout = benchmark
-  for text in ('input pipeline alone', 'in-memory ceiling', 'full / ceiling',
-               'input / full', 'full / twin', 'What each choice gains',
-               'summaries_off'):
+@pytest.mark.slow
+def test_table_is_printed(quick_run):
+  _, stdout, _ = quick_run
+  for text in ('| input pipeline alone, images/s |', '| full / ceiling |',
+               '| full / twin |', '| full, share of peak |',
+               'summaries_off', 'TensorFlow ' + tf.__version__):
     assert text in stdout
 
 
-def _twin_run(median, vs_baseline, env):
-  return {'measurement': 'twin', 'vs_baseline': vs_baseline, 'env': env,
-          'flags': [], 'images_per_sec': {'median': median}}
+@pytest.mark.slow
+def test_table_from_prints_the_markdown_table_without_measuring(quick_run):
+  report, stdout, json_out = quick_run
+  table = run_script('benchmarks/benchmark.py',
+                     '--table_from=' + json_out).stdout.strip()
+  assert table in stdout  # The very table the run printed.
+  caption, blank, header, rule, *rows = table.splitlines()
+  assert report['machine']['cpu'] in caption
+  assert 'TensorFlow ' + tf.__version__ in caption
+  assert not blank
+  assert header.startswith('| ') and rule.startswith('| --- |')
+  assert len(rows) == len(MEASUREMENTS) + 3 + 1  # 3 ratios, 1 variant.
+  assert all(row.startswith('| ') and row.endswith(' |') for row in rows)
+  assert not CLOCK.search(table)
 
 
-@functools.lru_cache(maxsize=None)
-def _benchmark_module():
-  """benchmarks/benchmark.py, loaded once: it defines flags."""
-  spec = importlib.util.spec_from_file_location(
-      'benchmark_module', os.path.join(ROOT, 'benchmarks', 'benchmark.py'))
-  module = importlib.util.module_from_spec(spec)
-  spec.loader.exec_module(module)
-  return module
+@pytest.mark.slow
+def test_twin_and_ceiling_report_the_same_network(quick_run):
+  report, _, _ = quick_run
+  ceiling = report['measurements']['ceiling']
+  twin = report['measurements']['twin']
+  assert ceiling['parameters'] == twin['parameters'] == 1068298
+  # About 2.30 of cross entropy and 2.37 of weight decay, in both.
+  assert twin['first_loss'] == pytest.approx(ceiling['first_loss'], abs=0.2)
 
 
-def _pooled_twin(module):
-  return {'measurement': 'twin', 'env': {'TF_ENABLE_ONEDNN_OPTS': '1'},
-          'flags': [], 'parameters': 1068298,
-          'images_per_sec': module._summarize([900.0, 1000.0, 1100.0])}  # pylint: disable=protected-access
+def test_inside_noise_follows_the_defaults_spread():
+  compare = _benchmark().compare
+  defaults = [900.0, 1000.0, 1100.0, 950.0, 1050.0]  # Band 0.90 - 1.10.
+  inside = compare([1040.0, 1080.0, 1060.0], defaults)
+  assert inside['ratio'] == pytest.approx(1.06)
+  assert inside['noise'] == pytest.approx([0.9, 1.1])
+  assert (inside['ratio_min'], inside['ratio_max']) == pytest.approx(
+      (1.04, 1.08))
+  assert inside['inside_noise']
+  assert not compare([1150.0, 1200.0, 1250.0], defaults)['inside_noise']
+  assert not compare([700.0, 850.0, 800.0], defaults)['inside_noise']
+  # A steadier machine has a narrower band: the same gain then stands out.
+  assert not compare([1040.0, 1080.0, 1060.0],
+                     [990.0, 1000.0, 1010.0])['inside_noise']
 
 
-def test_twin_setting_counts_by_its_gain_over_the_run_beside_it():
-  module = _benchmark_module()
-  pooled = _pooled_twin(module)
-  # Measured later on a faster machine: the highest rate, but only 2% over
-  # the defaults run just before it; the other setting gains 5%.
-  drifted = _twin_run(1300.0, 1.02, {'TF_NUM_INTRAOP_THREADS': '1'})
-  better = _twin_run(1050.0, 1.05, {'TF_NUM_INTEROP_THREADS': '1'})
-  assert module.best_twin_setting([drifted, better]) is better
-  best = module.twin_at_its_best(pooled, better)
-  assert best['images_per_sec']['median'] == pytest.approx(1050.0)
-  assert best['images_per_sec']['windows'] == pytest.approx([945.0, 1050.0,
-                                                             1155.0])
-  assert best['env'] == {'TF_NUM_INTEROP_THREADS': '1'}
-  assert best['gain_over_baseline'] == 1.05
-  assert best['parameters'] == 1068298
-  # No setting beats the defaults: the rounds stand as measured.
-  worse = _twin_run(1200.0, 0.97, {'TF_ENABLE_ONEDNN_OPTS': '0'})
-  assert module.best_twin_setting([worse]) is None
-  assert module.best_twin_setting([]) is None
-  assert module.twin_at_its_best(pooled, None) is pooled
+def test_variants_change_one_setting_for_the_rows_it_touches():
+  module = _benchmark()
+  found = {v.name: (v.measurements, v.env, v.flags)
+           for v in module.variants(module.VARIANT_GROUPS, cores=2,
+                                    threads=2, onednn='1')}
+  assert found == {
+      'onednn_off': (('ceiling', 'full', 'twin'),
+                     {'TF_ENABLE_ONEDNN_OPTS': '0'}, ()),
+      'lrn_kernels': (('ceiling', 'full'), {}, ('--nofast_lrn',)),
+      'threads_4': (('input', 'full'), {}, ('--num_preprocess_threads=4',)),
+      'threads_16': (('input', 'full'), {}, ('--num_preprocess_threads=16',)),
+      'summaries_off': (('full',), {}, ('--save_summaries_steps=1000000000',)),
+      'tf_data': (('input', 'full', 'eval'), {},
+                  ('--input_pipeline=tf_data',)),
+      'bfloat16': (('ceiling', 'full'), {}, ('--mixed_precision=bfloat16',)),
+      'float16': (('ceiling', 'full'), {}, ('--mixed_precision=float16',)),
+  }
+  [onednn_on] = module.variants(['onednn'], cores=2, threads=2, onednn='0')
+  assert (onednn_on.name, onednn_on.env) == (
+      'onednn_on', {'TF_ENABLE_ONEDNN_OPTS': '1'})
+  assert module.variants([], cores=2, threads=2, onednn='1') == []
 
 
-def test_twin_setting_gain_is_measured_again_in_fresh_pairs():
-  module = _benchmark_module()
-  pooled = _pooled_twin(module)
-  lucky = _twin_run(1100.0, 1.10, {'TF_NUM_INTEROP_THREADS': '1'})
-  # The fresh pairs give the setting its median gain, not the lucky one.
-  confirmed = module.twin_at_its_best(pooled, lucky, [1.01, 1.04, 1.03])
-  assert confirmed['gain_over_baseline'] == pytest.approx(1.03)
-  assert confirmed['images_per_sec']['median'] == pytest.approx(1030.0)
-  assert confirmed['env'] == {'TF_NUM_INTEROP_THREADS': '1'}
-  assert confirmed['confirmations'] == [1.01, 1.04, 1.03]
-  # When the pairs find no gain, the twin keeps its defaults' figures, and
-  # the report says which setting lost.
-  rejected = module.twin_at_its_best(pooled, lucky, [0.97, 1.02, 0.99])
-  assert rejected['images_per_sec'] == pooled['images_per_sec']
-  assert rejected['env'] == pooled['env']
-  assert 'gain_over_baseline' not in rejected
-  assert rejected['rejected_setting'] == {'TF_NUM_INTEROP_THREADS': '1'}
+def test_twin_computes_the_logits_and_loss_of_the_graph():
+  twin_class = _benchmark().Twin
+  rng = np.random.default_rng(3)
+  images = rng.standard_normal([4, 24, 24, 3]).astype(np.float32)
+  labels = rng.integers(0, 10, 4).astype(np.int32)
+  with tf.Graph().as_default():
+    logits = cifar10.inference(tf.constant(images))
+    loss = cifar10.loss(logits, tf.constant(labels))
+    graph = {v.op.name: v for v in tf.compat.v1.trainable_variables()}
+    twin = twin_class()
+    mine = twin.named
+    assert {name: v.shape.as_list() for name, v in mine.items()} == {
+        name: v.shape.as_list() for name, v in graph.items()}
+    assert sum(v.shape.num_elements() for v in twin.params) == 1068298
+    copy = [v.assign(graph[name]) for name, v in mine.items()]
+    twin_logits = twin.logits(tf.constant(images))
+    twin_loss = twin.loss(tf.constant(images), tf.constant(labels))
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      sess.run(copy)
+      want, got = sess.run([(logits, loss), (twin_logits, twin_loss)])
+  np.testing.assert_allclose(got[0], want[0], rtol=1e-4, atol=1e-5)
+  assert got[1] == pytest.approx(want[1], rel=1e-5)
 
 
-def _verdict_run(measurement, variant, gains):
-  return {'measurement': measurement, 'variant': variant,
-          'paired_baseline': 0, 'vs_baseline': gains[0],
-          'pair_gains': gains}
+def test_training_image_costs_52647552_multiply_adds():
+  # 3x the forward pass's 18,470,784, less the input gradient of conv1.
+  assert _benchmark().training_macs_per_image() == 52647552
 
 
-def test_verdicts_rest_on_the_median_of_their_pairs():
-  module = _benchmark_module()
-  lines = module.verdicts([
-      # A lucky first pair does not make tf.data the choice.
-      _verdict_run('full', 'tf_data', [1.25, 0.98, 1.01]),
-      _verdict_run('eval', 'tf_data', [1.98, 1.60, 1.75]),
-      # The compute gains, the training step does not: leave it off.
-      _verdict_run('ceiling', 'bfloat16', [1.48, 1.20, 1.25]),
-      _verdict_run('full', 'bfloat16', [0.96, 1.02, 0.99]),
-      # Far slower after one pair.
-      _verdict_run('full', 'float16', [0.2]),
-      # The defaults' own runs and fresh pairs get no line.
-      {'measurement': 'full', 'variant': 'tf_data', 'vs_baseline': 1.3},
-      {'measurement': 'full', 'variant': 'summaries_off',
-       'paired_baseline': 0, 'vs_baseline': 1.1},
-  ])
-  assert len(lines) == 5
-  assert lines[0].startswith('full     tf.data 1.01x the queues')
-  assert lines[0].endswith('the same within the noise')
-  assert 'median of 3 pairs: 1.25, 0.98, 1.01' in lines[0]
-  assert lines[1].endswith('choose tf_data here')
-  assert 'bfloat16 1.25x float32' in lines[2]
-  assert 'fast' not in lines[2]
-  assert lines[3].startswith('full     bfloat16 0.99x float32')
-  assert lines[3].endswith('no fast bfloat16 path for this training step; '
-                           'leave it off')
-  assert '(one pair)' in lines[4] and lines[4].endswith('leave it off')
-  turned_on = module.verdicts([_verdict_run('full', 'bfloat16',
-                                            [1.3, 1.1, 1.2])])
-  assert turned_on[0].endswith('worth turning on for training here')
+def test_table_names_the_machine_and_no_time_of_day():
+  module = _benchmark()
+  row = {'median': 1000.0, 'min': 900.0, 'max': 1100.0, 'windows': [1000.0],
+         'unit': 'images/s'}
+  report = {
+      'machine': {'cpu': 'Some CPU 9000', 'cores': 2, 'tensorflow': '2.21.0',
+                  'python': '3.11.7', 'onednn': True},
+      'settings': {'data': 'real', 'batch_size': 128, 'rounds': 3,
+                   'repeats': 3, 'steps': 40},
+      'measurements': {name: row for name in MEASUREMENTS},
+      'ratios': {'full_over_ceiling': 0.95, 'full_over_twin': 1.2,
+                 'full_share_of_peak': 0.74},
+      'variants': [dict(module.compare([1300.0], [900.0, 1000.0, 1100.0]),
+                        name='tf_data', measurement='eval', env={},
+                        flags=['--input_pipeline=tf_data'])],
+  }
+  table = module.format_table(report)
+  caption = table.splitlines()[0]
+  assert 'Some CPU 9000, 2 cores' in caption
+  assert 'TensorFlow 2.21.0, oneDNN on' in caption
+  assert not CLOCK.search(table)
+  assert '| full / twin | 1.20 | | |' in table
+  assert ('| tf_data (`--input_pipeline=tf_data`), eval / defaults | 1.30 | '
+          '1.30 - 1.30 | no (0.90 - 1.10) |') in table
