@@ -43,8 +43,11 @@ setup(
         'absl-py',
     ],
     extras_require={
-        'test': ['pytest>=7', 'hypothesis', 'matplotlib', 'pillow', 'ruff'],
+        'test': ['pytest>=7', 'hypothesis', 'matplotlib', 'pillow', 'ruff',
+                 'ai-edge-litert'],
         'plot': ['matplotlib'],
+        # LiteRT, the runtime that runs the exported .tflite files.
+        'litert': ['ai-edge-litert'],
     },
     entry_points={
         'console_scripts': [

@@ -3,6 +3,7 @@
 """cifar10_export.py: the SavedModel for serving and the TensorFlow Lite
 models for phones."""
 
+import importlib.util
 import json
 import os
 import stat
@@ -198,12 +199,20 @@ from_bytes = model.signatures['serving_default'](
     image_bytes=tf.constant([open(f, 'rb').read() for f in files]))
 pixels = np.load(pixels_path)
 from_pixels = model.signatures['predict_pixels'](images=tf.constant(pixels))
+# LiteRT's interpreter where it is installed, as the README shows; else
+# TensorFlow's own, the fallback it names.
+try:
+  from ai_edge_litert.interpreter import Interpreter
+  runtime = 'ai_edge_litert'
+except ImportError:
+  Interpreter = tf.lite.Interpreter
+  runtime = 'tf.lite'
 tflite = {}
 with warnings.catch_warnings():
   warnings.simplefilter('ignore')  # tf.lite.Interpreter's deprecation.
   for name in ('model.tflite', 'model_quantized.tflite'):
     path = os.path.join(export, name)
-    runner = tf.lite.Interpreter(model_path=path).get_signature_runner(
+    runner = Interpreter(model_path=path).get_signature_runner(
         'predict_pixels')
     out = runner(images=pixels)
     tflite[name] = {'classes': out['classes'].tolist(),
@@ -218,6 +227,7 @@ print(json.dumps({
     'pixels_probabilities': from_pixels['probabilities'].numpy().tolist(),
     'dtypes': {key: value.dtype.name for key, value in from_pixels.items()},
     'tflite': tflite,
+    'tflite_runtime': runtime,
 }))
 '''
 
@@ -275,6 +285,13 @@ def test_predict_pixels_classifies_the_pixels_as_their_image_files(served):
   probabilities = np.array(served['pixels_probabilities'])
   assert probabilities.shape == (NUM_PIXEL_IMAGES, cifar10.NUM_CLASSES)
   np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_tflite_files_run_on_litert_where_it_is_installed(served):
+  installed = importlib.util.find_spec('ai_edge_litert') is not None
+  assert served['tflite_runtime'] == ('ai_edge_litert' if installed
+                                      else 'tf.lite')
 
 
 @pytest.mark.slow
