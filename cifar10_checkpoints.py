@@ -21,6 +21,7 @@ import re
 import sys
 import time
 
+import numpy as np
 import tensorflow as tf
 
 from cifar10_prepare import check_folder_flag
@@ -116,6 +117,11 @@ def checkpoint_problem(path, var_map):
     if name not in shapes:
       return 'it holds no %s, so it is not a checkpoint of this model' % name
     if shapes[name] != var.shape.as_list():
+      if (name.startswith('softmax_linear/') and
+          shapes[name][:-1] == var.shape.as_list()[:-1]):
+        return ('it was trained for %d classes and the data here has %d: '
+                'give the --dataset, --label and --data_dir it was trained '
+                'with' % (shapes[name][-1], var.shape.as_list()[-1]))
       return ('it holds %s of shape %s where the model has %s: it was '
               'written by a model of other shapes' % (
                   name, shapes[name], var.shape.as_list()))
@@ -124,10 +130,13 @@ def checkpoint_problem(path, var_map):
               'the value the training had' % (
                   name, dtypes[name].name, var.dtype.base_dtype.name))
   try:
-    for name in var_map:
-      reader.get_tensor(name)
+    values = {name: reader.get_tensor(name) for name in var_map}
   except Exception as e:  # pylint: disable=broad-except
     return 'its data cannot be read (%s)' % one_line(e)
+  for name, value in sorted(values.items()):
+    if value.dtype.kind == 'f' and not np.isfinite(value).all():
+      return ('its %s holds NaN or infinite values: training had diverged '
+              'when it was saved; use an earlier checkpoint' % name)
   return None
 
 

@@ -47,6 +47,11 @@ tf.compat.v1.flags.DEFINE_enum(
     'label', 'fine', ['fine', 'coarse'],
     'With --dataset=cifar100: train on the 100 fine classes or the 20 '
     'coarse ones.')
+tf.compat.v1.flags.register_multi_flags_validator(
+    ['dataset', 'label'],
+    lambda flags: flags['label'] == 'fine' or flags['dataset'] == 'cifar100',
+    message='--label=coarse picks CIFAR-100\'s 20 superclasses: add '
+    '--dataset=cifar100, or drop --label')
 
 # One record: a label byte, then three 32x32 colour planes (red, green, blue).
 LABEL_BYTES = 1
@@ -239,6 +244,10 @@ def record_folder(data_dir, dataset='cifar10', fake_data=False):
     raise UserError('--fake_data writes CIFAR-10 files only: drop '
                     '--dataset=%s, or --fake_data' % dataset)
   if dataset == 'cifar100':
+    if holds_own_records(data_dir):
+      raise UserError('--data_dir=%s holds CIFAR-10-format record files (as '
+                      'cifar10-make-records writes them), not CIFAR-100: '
+                      'drop --dataset=cifar100' % data_dir)
     return os.path.join(data_dir, CIFAR100_FOLDER)
   if fake_data:
     try:

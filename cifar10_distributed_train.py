@@ -130,15 +130,33 @@ def cluster_and_task():
       raise ClusterError("TF_CONFIG has a 'chief' job: list the chief first "
                          "under 'worker' instead (worker 0 is the chief)")
     job_name, task_index = resolver.task_type, resolver.task_id
+  source = {'ps': '--ps_hosts', 'worker': '--worker_hosts'}
+  if not FLAGS.job_name:
+    source = {'ps': 'TF_CONFIG\'s ps', 'worker': 'TF_CONFIG\'s worker'}
   if sorted(cluster.jobs) != ['ps', 'worker']:
     raise ClusterError('the cluster must have jobs ps and worker, not %s'
                        % ', '.join(sorted(cluster.jobs)))
+  seen = {}
+  for job in ('ps', 'worker'):
+    for address in cluster.job_tasks(job):
+      host, _, port = address.rpartition(':')
+      if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ClusterError('%s: %r is not host:port with a port in '
+                           '1..65535, such as %s:2222'
+                           % (source[job], address, host or address))
+      if address in seen:
+        raise ClusterError('%s and %s both name %s: give each task an '
+                           'address of its own' % (seen[address],
+                                                   source[job], address))
+      seen[address] = source[job]
   if job_name not in ('ps', 'worker'):
     raise ClusterError('this task is a %r; it must be a ps or a worker'
                        % job_name)
   if not 0 <= (task_index or 0) < cluster.num_tasks(job_name):
-    raise ClusterError('task index %s, but the %s job has %d tasks'
-                       % (task_index, job_name, cluster.num_tasks(job_name)))
+    raise ClusterError('%s %s, but the %s job has %d tasks (0..%d)' % (
+        '--task_index=' if FLAGS.job_name else 'TF_CONFIG\'s task index',
+        task_index, job_name, cluster.num_tasks(job_name),
+        cluster.num_tasks(job_name) - 1))
   return cluster, job_name, task_index or 0
 
 

@@ -9,7 +9,8 @@ distorts every image on its own with `tf.image`'s ops (a random 24x24 crop,
 a left-right flip, brightness, contrast, standardization: `distort_image`),
 then shuffles through a queue holding `min_fraction_of_examples_in_queue` of
 an epoch; evaluation takes the central 24x24 and standardizes it, in file
-order.
+order. Training reads `--records_per_read` records at once and maps
+`distort_image` over them, image by image; 1 reads them one at a time.
 
 `--input_pipeline=tf_data` feeds the same functions from tf.data instead
 (cifar10_dataset.py). What files make up a split, and the checks that stop
@@ -35,6 +36,12 @@ tf.compat.v1.flags.DEFINE_integer(
     'Threads that read, distort and enqueue images. Default: 16 when a GPU '
     'is visible; otherwise one per CPU core (at least 2), since the threads '
     'then share the cores with the model.', lower_bound=1)
+tf.compat.v1.flags.DEFINE_integer(
+    'records_per_read', 128,
+    'Training records a preprocessing thread reads at once; each image of '
+    'them then goes through distort_image() on its own. 1 reads one record '
+    'at a time, as the tutorial did: the same images, more CPU time each.',
+    lower_bound=1)
 tf.compat.v1.flags.DEFINE_enum(
     'input_pipeline', 'queues', ['queues', 'tf_data'],
     'How images reach the model: "queues", the tutorial\'s reader and '
@@ -70,7 +77,7 @@ class CIFAR10Record(object):
     self.uint8image = uint8image
 
 
-def read_cifar10(filename_queue):
+def read_cifar10(filename_queue, num_records=None):
   """Builds the ops that read the next record of the queue's files.
 
   The files have no header or footer: every record has the same length.
@@ -80,20 +87,30 @@ def read_cifar10(filename_queue):
 
   Args:
     filename_queue: Queue of file-name strings.
+    num_records: None to read one record, as the tutorial does; or read up
+      to this many consecutive records at once (fewer at the end of a
+      file), and every field gains a first dimension, n.
 
   Returns:
-    A CIFAR10Record.
+    A CIFAR10Record: label int32 [1] and uint8image [32, 32, 3], or [n, 1]
+    and [n, 32, 32, 3].
   """
   fmt = cifar10_data.record_format()
   reader = tf.compat.v1.FixedLengthRecordReader(record_bytes=fmt.record_bytes)
-  key, value = reader.read(filename_queue)
-  raw = tf.io.decode_raw(value, tf.uint8)
-  label = tf.reshape(tf.cast(raw[fmt.label_index], tf.int32), [1])
-  # The planes are stored one colour after another: move colour last.
-  planes = tf.reshape(raw[fmt.label_bytes:fmt.record_bytes],
-                      [CIFAR10Record.depth, CIFAR10Record.height,
-                       CIFAR10Record.width])
-  return CIFAR10Record(key, label, tf.transpose(planes, [1, 2, 0]))
+  depth_major = [CIFAR10Record.depth, CIFAR10Record.height,
+                 CIFAR10Record.width]
+  if num_records is None:
+    key, value = reader.read(filename_queue)
+    raw = tf.io.decode_raw(value, tf.uint8)
+    label = tf.reshape(tf.cast(raw[fmt.label_index], tf.int32), [1])
+    # The planes are stored one colour after another: move colour last.
+    planes = tf.reshape(raw[fmt.label_bytes:fmt.record_bytes], depth_major)
+    return CIFAR10Record(key, label, tf.transpose(planes, [1, 2, 0]))
+  keys, values = reader.read_up_to(filename_queue, num_records)
+  raw = tf.reshape(tf.io.decode_raw(values, tf.uint8), [-1, fmt.record_bytes])
+  labels = tf.cast(raw[:, fmt.label_index:fmt.label_index + 1], tf.int32)
+  planes = tf.reshape(raw[:, fmt.label_bytes:], [-1] + depth_major)
+  return CIFAR10Record(keys, labels, tf.transpose(planes, [0, 2, 3, 1]))
 
 
 def preprocess_thread_count():
@@ -106,18 +123,20 @@ def preprocess_thread_count():
 
 
 def _generate_image_and_label_batch(image, label, min_queue_examples,
-                                    batch_size, shuffle,
+                                    batch_size, shuffle, enqueue_many=False,
                                     allow_smaller_final_batch=False):
   """Batches examples through a queue that preprocessing threads fill.
 
   Args:
-    image: float32 Tensor [height, width, 3].
-    label: int32 Tensor [1].
+    image: float32 Tensor [height, width, 3], or [n, height, width, 3] with
+      `enqueue_many`.
+    label: int32 Tensor [1], or [n, 1] with `enqueue_many`.
     min_queue_examples: Examples a shuffling queue keeps after each dequeue;
       the queue holds that many plus three batches.
     batch_size: Examples per batch.
     shuffle: Draw batches at random from the queue (training), or in the
       order the examples arrive (evaluation).
+    enqueue_many: `image` and `label` hold several examples each.
     allow_smaller_final_batch: For a finite input: end with a short batch
       rather than dropping the last examples. One thread then keeps the
       file order.
@@ -131,7 +150,8 @@ def _generate_image_and_label_batch(image, label, min_queue_examples,
   if shuffle:
     images, labels = tf.compat.v1.train.shuffle_batch(
         [image, label], batch_size=batch_size, num_threads=threads,
-        capacity=capacity, min_after_dequeue=min_queue_examples)
+        capacity=capacity, min_after_dequeue=min_queue_examples,
+        enqueue_many=enqueue_many)
   else:
     images, labels = tf.compat.v1.train.batch(
         [image, label], batch_size=batch_size, num_threads=threads,
@@ -248,12 +268,19 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES):
             'train.'.format(min_queue_examples, data_dir))
 
     filename_queue = tf.compat.v1.train.string_input_producer(filenames)
-    record = read_cifar10(filename_queue)
-    image = distort_image(record.uint8image)
+    if FLAGS.records_per_read == 1:
+      record = read_cifar10(filename_queue)
+      image = distort_image(record.uint8image)
+    else:
+      # Many records a read, so far fewer session steps a record; each
+      # image is still distorted on its own, with draws of its own.
+      record = read_cifar10(filename_queue, FLAGS.records_per_read)
+      image = tf.map_fn(distort_image, record.uint8image,
+                        fn_output_signature=tf.float32)
 
-  return _generate_image_and_label_batch(image, record.label,
-                                         min_queue_examples, batch_size,
-                                         shuffle=True)
+  return _generate_image_and_label_batch(
+      image, record.label, min_queue_examples, batch_size, shuffle=True,
+      enqueue_many=FLAGS.records_per_read > 1)
 
 
 def inputs(eval_data, data_dir, batch_size, num_epochs=None,

@@ -74,8 +74,8 @@ TITLES = {
     'peak': 'float32 matmul peak',
 }
 MEASUREMENTS = tuple(TITLES)
-VARIANT_GROUPS = ('onednn', 'lrn', 'preprocess_threads', 'summaries',
-                  'input_pipeline', 'mixed_precision')
+VARIANT_GROUPS = ('onednn', 'lrn', 'records_per_read', 'preprocess_threads',
+                  'summaries', 'input_pipeline', 'mixed_precision')
 
 # How long to measure.
 tf.compat.v1.flags.DEFINE_integer(
@@ -391,6 +391,9 @@ def variants(groups, cores, threads, onednn):
                          ('ceiling', 'full', 'twin'), {ONEDNN: flip}, ())],
       'lrn': [Variant('lrn', 'lrn_kernels', ('ceiling', 'full'), {},
                       ('--nofast_lrn',))],
+      'records_per_read': [Variant('records_per_read', 'records_per_read_1',
+                                   ('input', 'full'), {},
+                                   ('--records_per_read=1',))],
       'preprocess_threads': [
           Variant('preprocess_threads', f'threads_{n}', ('input', 'full'), {},
                   (f'--num_preprocess_threads={n}',))

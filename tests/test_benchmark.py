@@ -192,6 +192,8 @@ def test_variants_change_one_setting_for_the_rows_it_touches():
       'onednn_off': (('ceiling', 'full', 'twin'),
                      {'TF_ENABLE_ONEDNN_OPTS': '0'}, ()),
       'lrn_kernels': (('ceiling', 'full'), {}, ('--nofast_lrn',)),
+      'records_per_read_1': (('input', 'full'), {},
+                             ('--records_per_read=1',)),
       'threads_4': (('input', 'full'), {}, ('--num_preprocess_threads=4',)),
       'threads_16': (('input', 'full'), {}, ('--num_preprocess_threads=16',)),
       'summaries_off': (('full',), {}, ('--save_summaries_steps=1000000000',)),

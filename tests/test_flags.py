@@ -42,6 +42,7 @@ REFUSED_VALUES = {
     'save_summaries_steps': ['0'],
     'min_fraction_of_examples_in_queue': ['-0.1', '1.5'],
     'num_preprocess_threads': ['0'],
+    'records_per_read': ['0'],
     'num_gpus': ['0'],
     'eval_interval_secs': ['-1'],
     'num_examples': ['0'],

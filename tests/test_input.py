@@ -70,14 +70,16 @@ def test_distort_image_draws_each_image_its_own_distortions():
     assert abs(out.mean()) < 1e-4 and abs(out.std() - 1.0) < 1e-3
 
 
-@pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
+@pytest.mark.parametrize('pipeline, records_per_read', [
+    ('queues', 128), ('queues', 1), ('tf_data', 128)])
 def test_editing_the_distortion_chain_changes_what_training_sees(
-    small_data_dir, monkeypatch, pipeline):
+    small_data_dir, monkeypatch, pipeline, records_per_read):
   # A fork that blanks every image: the default pipeline must follow it.
   monkeypatch.setattr(cifar10_input, 'distort_image',
                       lambda uint8image: tf.zeros([24, 24, 3]))
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
-                           num_preprocess_threads=2, input_pipeline=pipeline):
+                           num_preprocess_threads=2, input_pipeline=pipeline,
+                           records_per_read=records_per_read):
     with tf.Graph().as_default():
       images, _ = cifar10_input.distorted_inputs(small_data_dir, 16)
       with tf.compat.v1.train.MonitoredSession() as sess:
@@ -132,11 +134,13 @@ def test_eval_image_is_standardized_central_crop(tmp_path, pipeline):
                                atol=1e-5)
 
 
-@pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
+@pytest.mark.parametrize('pipeline, records_per_read', [
+    ('queues', 128), ('queues', 1), ('tf_data', 128)])
 def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
-                                                   pipeline):
+                                                   pipeline, records_per_read):
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
-                           num_preprocess_threads=2, input_pipeline=pipeline):
+                           num_preprocess_threads=2, input_pipeline=pipeline,
+                           records_per_read=records_per_read):
     with tf.Graph().as_default():
       images, labels = cifar10_input.distorted_inputs(small_data_dir, 16)
       tags = [t.op.name for t in
@@ -261,6 +265,44 @@ def test_label_out_of_range_is_named(small_data_dir, tmp_path):
                      match=r'test_batch.bin: record 17 has label 10, '
                      r'outside 0..9'):
     cifar10_input.inputs(True, data_dir, 8)
+
+
+@pytest.mark.parametrize('records_per_read', [128, 1])
+def test_every_image_of_a_read_draws_its_own_distortions(tmp_path,
+                                                         records_per_read):
+  # One image, 300 times: the batch differs only by the random draws.
+  image = _known_records(1)[1][0]
+  folder = tmp_path / 'cifar-10-batches-bin'
+  folder.mkdir()
+  for name in cifar10_data.TRAIN_FILES:
+    cifar10_data.write_records(str(folder / name), [3] * 300, [image] * 300)
+  with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
+                           num_preprocess_threads=2,
+                           records_per_read=records_per_read):
+    with tf.Graph().as_default():
+      images, labels = cifar10_input.distorted_inputs(str(folder), 64)
+      with tf.compat.v1.train.MonitoredSession() as sess:
+        batch, labels = sess.run([images, labels])
+  assert set(labels) == {3}
+  assert len({x.tobytes() for x in batch}) == 64
+
+
+def test_read_cifar10_reads_many_records_as_it_reads_one(tmp_path):
+  labels, images = _known_records(7)
+  path = str(tmp_path / 'data_batch_1.bin')
+  cifar10_data.write_records(path, labels, images)
+  with tf.Graph().as_default():
+    queue = tf.compat.v1.train.string_input_producer([path], shuffle=False)
+    record = cifar10_input.read_cifar10(queue, num_records=5)
+    with tf.compat.v1.Session() as sess:
+      with queues_running(sess):
+        # 5 records, then the 2 left in the file, then the file again.
+        got = [sess.run([record.label, record.uint8image]) for _ in range(3)]
+  assert [len(g[0]) for g in got] == [5, 2, 5]
+  got_labels = np.concatenate([g[0] for g in got])[:7, 0]
+  got_images = np.concatenate([g[1] for g in got])[:7]
+  np.testing.assert_array_equal(got_labels, labels)
+  np.testing.assert_array_equal(got_images, images)
 
 
 def test_tf_data_decodes_each_record_as_read_cifar10_does(tmp_path):
