@@ -153,8 +153,8 @@ def cluster_and_task():
     raise ClusterError('this task is a %r; it must be a ps or a worker'
                        % job_name)
   if not 0 <= (task_index or 0) < cluster.num_tasks(job_name):
-    raise ClusterError('%s %s, but the %s job has %d tasks (0..%d)' % (
-        '--task_index=' if FLAGS.job_name else 'TF_CONFIG\'s task index',
+    raise ClusterError('%s%s, but the %s job has %d tasks (0..%d)' % (
+        '--task_index=' if FLAGS.job_name else 'TF_CONFIG\'s task index ',
         task_index, job_name, cluster.num_tasks(job_name),
         cluster.num_tasks(job_name) - 1))
   return cluster, job_name, task_index or 0

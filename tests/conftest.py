@@ -134,7 +134,7 @@ def records_labels(path):
   return data[::cifar10_data.RECORD_BYTES]
 
 
-def _write_model_checkpoint(train_dir, step, load_values=None):
+def write_model_checkpoint(train_dir, step, load_values=None):
   """Builds the model with its moving averages, lets `load_values(sess,
   averages)` set them, and saves a checkpoint at `step`; returns its path."""
   with tf.Graph().as_default():
@@ -165,13 +165,13 @@ def write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
         if var.op.name == 'softmax_linear/biases':
           value[cls] = 10.0
         target.load(value, sess)
-  return _write_model_checkpoint(train_dir, step, load_values)
+  return write_model_checkpoint(train_dir, step, load_values)
 
 
 def write_random_checkpoint(train_dir, step=1):
   """A checkpoint of a freshly initialized model whose moving averages are
   random weights too: its predictions depend on the pixels."""
-  return _write_model_checkpoint(train_dir, step)
+  return write_model_checkpoint(train_dir, step)
 
 
 def write_checkpoint_of_other_width(train_dir, local3_units):

@@ -13,6 +13,7 @@ import tensorflow as tf
 
 import cifar10
 import cifar10_eval
+import cifar10_flags
 import cifar10_input
 import cifar10_make_records
 import cifar10_prepare
@@ -358,3 +359,25 @@ def test_a_folder_of_images_trains_evaluates_and_predicts(tmp_path):
   row = json.loads(proc.stdout)
   assert row['predictions'][0]['class'] == 'kiwi'
   assert len(row['predictions']) == 3
+
+
+def test_cifar100_on_a_folder_of_cifar10_format_records_is_refused(tmp_path):
+  images = tmp_path / 'images'
+  _image_folder(str(images), per_class=4)
+  data_dir = str(tmp_path / 'records')
+  cifar10_make_records.make_records(str(images), data_dir, test_fraction=0.25,
+                                    seed=0)
+  with flagsaver.flagsaver(dataset='cifar100', data_dir=data_dir):
+    with pytest.raises(UserError, match=r'--data_dir=%s holds CIFAR-10-format '
+                       r'record files .*: drop --dataset=cifar100'
+                       % re.escape(data_dir)):
+      cifar10.maybe_download_and_extract()
+
+
+def test_label_coarse_without_cifar100_names_the_flag_to_add():
+  parse = cifar10_flags.parser('cifar10-train [flags]', '', ())
+  with flagsaver.flagsaver():
+    with pytest.raises(SystemExit) as info:
+      parse(['cifar10_train.py', '--label=coarse'])
+  assert info.value.code.startswith('cifar10_train.py: error: ')
+  assert 'add --dataset=cifar100, or drop --label' in info.value.code

@@ -17,7 +17,8 @@ import cifar10_checkpoints
 import cifar10_data
 import cifar10_predict
 from cifar10_prepare import UserError
-from conftest import (encode_png, queues_running, run_script,
+from conftest import (write_model_checkpoint, encode_png, queues_running,
+                      run_script,
                       write_checkpoint_of_other_width,
                       write_constant_checkpoint, write_random_checkpoint)
 
@@ -322,3 +323,29 @@ def test_plot_predictions_draws_test_images_with_their_classes(
   # Two rows of four images, each with its three classes below it.
   assert pixels.shape[0] > 400 and pixels.shape[1] > 600
   assert pixels[..., :3].std() > 0.1  # Not blank.
+
+
+def test_a_checkpoint_of_another_class_count_names_the_flags(tmp_path):
+  path = write_random_checkpoint(str(tmp_path / 'ten'))
+  other = tmp_path / 'data' / 'cifar-10-batches-bin'
+  other.mkdir(parents=True)
+  (other / 'batches.meta.txt').write_text('apple\nkiwi\nplum\n')
+  with flagsaver.flagsaver(data_dir=str(tmp_path / 'data')):
+    with pytest.raises(UserError, match=r'it was trained for 10 classes and '
+                       r'the data here has 3: give the --dataset, --label and '
+                       r'--data_dir it was trained with'):
+      cifar10_predict.predict([_write(tmp_path / 'a.png',
+                                      encode_png(_noise_image(0)))], path)
+
+
+def test_a_checkpoint_of_nan_weights_is_refused_in_a_line(tmp_path):
+  def diverge(sess, averages):
+    for var in tf.compat.v1.trainable_variables():
+      if var.op.name == 'conv2/weights':
+        sess.run(averages.average(var).assign(tf.fill(var.shape, np.nan)))
+  path = write_model_checkpoint(str(tmp_path), 9, diverge)
+  with pytest.raises(UserError, match=r'its conv2/weights/ExponentialMovingA'
+                     r'verage holds NaN or infinite values: training had '
+                     r'diverged'):
+    cifar10_predict.predict([_write(tmp_path / 'a.png',
+                                    encode_png(_noise_image(0)))], path)
