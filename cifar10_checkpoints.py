@@ -161,7 +161,12 @@ def checkpoint_to_read(checkpoint_dir, checkpoint_path=None):
           'such as %s' % (checkpoint_path, checkpoint_path,
                           os.path.join(checkpoint_dir, 'model.ckpt-1000')))
     return checkpoint_path
-  newest = tf.train.latest_checkpoint(checkpoint_dir)
+  paths, problem = reader_checkpoints(checkpoint_dir)
+  paths = [p for p in paths if tf.io.gfile.exists(p + '.index')]
+  if problem and paths:
+    print('%s; using the checkpoints in %s itself.' % (problem,
+                                                       checkpoint_dir))
+  newest = paths[-1] if paths else None
   if not newest:
     raise UserError(
         'no checkpoint in --checkpoint_dir=%s: train a model first '
@@ -218,8 +223,16 @@ def _listed_checkpoints(train_dir):
   """
   state = tf.train.get_checkpoint_state(train_dir)
   if state is not None:
-    return list(reversed(state.all_model_checkpoint_paths or
-                         [state.model_checkpoint_path]))
+    listed = list(reversed(state.all_model_checkpoint_paths or
+                           [state.model_checkpoint_path]))
+    found = _all_checkpoints(train_dir)
+    if found and not any(tf.io.gfile.exists(p + '.index') for p in listed):
+      print('%s lists no checkpoint that is there (the newest: %s), as when '
+            'the folder was copied or moved; resuming from the checkpoints '
+            'in the folder itself.' % (os.path.join(train_dir, 'checkpoint'),
+                                       listed[0]))
+      return found
+    return listed
   state_file = os.path.join(train_dir, 'checkpoint')
   if tf.io.gfile.exists(state_file):
     raise CheckpointError(
@@ -229,6 +242,42 @@ def _listed_checkpoints(train_dir):
         'or --fresh_start to delete everything in %s and start over. Nothing '
         'was changed' % (state_file, train_dir))
   return []
+
+
+def reader_checkpoints(checkpoint_dir):
+  """The checkpoints of a train_dir for a reader, oldest first.
+
+  The saver lists a checkpoint in the `checkpoint` file once its files are
+  complete. When that file cannot be parsed, or lists no checkpoint that is
+  there (the folder was copied or moved, and the list holds the old
+  paths), the checkpoints whose files are in the folder are used instead.
+
+  Args:
+    checkpoint_dir: The training folder.
+
+  Returns:
+    (paths, problem): the checkpoints, oldest first; and None, or what is
+    wrong with the list, in words.
+  """
+  state_file = os.path.join(checkpoint_dir, 'checkpoint')
+  if not tf.io.gfile.exists(state_file):
+    return [], None
+  try:
+    state = tf.train.get_checkpoint_state(checkpoint_dir)
+  except ValueError:
+    state = None
+  if state is None:
+    problem = '%s, the list of checkpoints, cannot be parsed' % state_file
+  else:
+    listed = list(state.all_model_checkpoint_paths or
+                  [state.model_checkpoint_path])
+    if any(tf.io.gfile.exists(p + '.index') for p in listed):
+      return listed, None
+    problem = ('%s lists no checkpoint that is there (the newest: %s), as '
+               'when the folder was copied or moved' % (state_file,
+                                                        listed[-1]))
+  found = list(reversed(_all_checkpoints(checkpoint_dir)))
+  return found, problem if found else None
 
 
 def _all_checkpoints(train_dir):
@@ -309,38 +358,59 @@ def resume_checkpoint(train_dir, variables, fall_back=False):
 def new_checkpoints(checkpoint_dir, evaluated_steps, vanished):
   """Lists the checkpoints of `checkpoint_dir` not evaluated yet, oldest first.
 
-  Only checkpoints named in the `checkpoint` state file count: the saver
-  names one there once its files are complete, so none is read half-written.
+  Only complete checkpoints count (see `reader_checkpoints`), so none is
+  read half-written.
 
   Args:
     checkpoint_dir: The training folder.
-    evaluated_steps: Global steps already evaluated.
-    vanished: Paths found gone before they could be read; updated, and each
-      is reported once.
+    evaluated_steps: Global steps already evaluated: a set, or a dict from
+      step to the time it was evaluated (a checkpoint of that step written
+      since then, by a run started over, counts as new).
+    vanished: Paths found gone before they could be read, and problems of
+      the list already said; updated, and each is reported once.
 
   Returns:
     List of (global step, path) pairs.
   """
-  state = tf.train.get_checkpoint_state(checkpoint_dir)
-  if not state:
-    return []
+  paths, problem = reader_checkpoints(checkpoint_dir)
+  if problem and problem not in vanished:
+    vanished.add(problem)  # Said once.
+    print('%s; using the checkpoints in %s itself.' % (problem,
+                                                       checkpoint_dir))
   found = []
-  for path in (state.all_model_checkpoint_paths or
-               [state.model_checkpoint_path]):
+  for path in paths:
     if path in vanished:
       continue
     try:
       step = checkpoint_step(path)
+      written = tf.io.gfile.stat(path + '.index').mtime_nsec / 1e9
     except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
       report_vanished(path, vanished)
       continue
-    if step not in evaluated_steps:
+    if not _evaluated(evaluated_steps, step, written):
       found.append((step, path))
   return sorted(found)
 
 
-def read_scalars(event_dir, tag):
-  """[(step, value)] of a scalar summary in the event files of a folder."""
+def _evaluated(evaluated, step, written):
+  """Whether the checkpoint of `step`, written at time `written`, is done:
+  `evaluated` holds steps, or maps them to when they were evaluated (a
+  checkpoint written later, by a run started over, is new)."""
+  if step not in evaluated:
+    return False
+  when = evaluated[step] if isinstance(evaluated, dict) else None
+  return when is None or written <= when
+
+
+def evaluation_times(eval_dir):
+  """{global step: when it was evaluated} from an eval_dir's event files."""
+  return {step: wall_time for step, _, wall_time in
+          read_scalars(eval_dir, 'Precision @ 1', with_times=True)}
+
+
+def read_scalars(event_dir, tag, with_times=False):
+  """[(step, value)] of a scalar summary in the event files of a folder;
+  [(step, value, wall time)] `with_times`."""
   found = []
   if not tf.io.gfile.isdir(event_dir):
     return found
@@ -353,7 +423,8 @@ def read_scalars(event_dir, tag):
       for event in events:
         for value in event.summary.value:
           if value.tag == tag:
-            found.append((event.step, value.simple_value))
+            found.append((event.step, value.simple_value, event.wall_time)
+                         if with_times else (event.step, value.simple_value))
     except tf.errors.DataLossError:
       pass  # The last record is still being written (or was cut short).
   return found
@@ -370,7 +441,8 @@ def poll_checkpoints(checkpoint_dir, interval_secs, evaluate, done_steps):
     checkpoint_dir: The training folder.
     interval_secs: Seconds between looks.
     evaluate: Called with each checkpoint's path.
-    done_steps: Global steps not to evaluate (already done); updated.
+    done_steps: {global step: when it was evaluated} of the checkpoints
+      not to evaluate again (see `new_checkpoints`); updated.
   """
   vanished = set()
   waiting = False
@@ -392,7 +464,7 @@ def poll_checkpoints(checkpoint_dir, interval_secs, evaluate, done_steps):
           report_vanished(path, vanished)
       except (tf.errors.NotFoundError, tf.errors.DataLossError, ValueError):
         report_vanished(path, vanished)
-      done_steps.add(step)
+      done_steps[step] = time.time()
     time.sleep(interval_secs)
 
 

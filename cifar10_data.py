@@ -32,6 +32,7 @@ import tensorflow as tf
 from cifar10_prepare import check_file_flag
 from cifar10_prepare import check_folder_flag
 from cifar10_prepare import DataError
+from cifar10_prepare import file_problem
 from cifar10_prepare import one_line
 from cifar10_prepare import UserError
 
@@ -203,6 +204,16 @@ def check_data_files(filenames, num_classes=NUM_CLASSES):
       labels = np.frombuffer(f.read(), dtype=np.uint8)[
           fmt.label_index::fmt.record_bytes]
     bad = np.flatnonzero(labels >= num_classes)
+    meta = os.path.join(folder, META_FILE)
+    if (bad.size and FLAGS.dataset == 'cifar10' and
+        not is_standard_folder(folder) and tf.io.gfile.exists(meta) and
+        read_class_names(folder) != CLASS_NAMES):
+      # Your own classes: their list is short, not the records wrong.
+      raise DataError(
+          '%s names %d classes, but record %d of %s has label %d: list one '
+          'class a line for every label, in label order, or write the '
+          'records again with cifar10-make-records'
+          % (meta, num_classes, bad[0], path, labels[bad[0]]))
     if bad.size:
       raise DataError(
           '%s: record %d has label %d, outside 0..%d: the file is corrupt, '
@@ -282,11 +293,21 @@ def read_class_names(data_dir):
   else:
     path = os.path.join(data_dir, META_FILE)
     count, default = None, CLASS_NAMES
-  if tf.io.gfile.exists(path):
-    with tf.io.gfile.GFile(path, 'r') as f:
-      names = tuple(line.strip() for line in f if line.strip())
-    if names and (count is None or len(names) == count):
-      return names
+  if not tf.io.gfile.exists(path):
+    return default
+  problem = None if '://' in path else file_problem(path)
+  if problem:  # A FIFO would block the read.
+    raise DataError('%s is %s: delete it (cifar10-make-records writes it '
+                    'anew)' % (path, problem))
+  try:
+    with tf.io.gfile.GFile(path, 'rb') as f:
+      text = f.read().decode('utf-8')
+  except UnicodeDecodeError as e:
+    raise DataError('%s is not UTF-8 text (%s): write the class names in '
+                    'UTF-8, one a line' % (path, one_line(e)))
+  names = tuple(line.strip() for line in text.splitlines() if line.strip())
+  if names and (count is None or len(names) == count):
+    return names
   return default
 
 
@@ -529,6 +550,10 @@ def download_and_extract(dest_dir, url, md5, folder):
   name = (os.path.basename(urllib.parse.urlparse(url).path) or
           folder + '.tar.gz')
   tarball = os.path.join(dest_dir, name)
+  problem = file_problem(tarball)
+  if problem and problem != 'missing':  # A FIFO would block the digest.
+    raise DataError('%s is %s: remove it, and run again to download the '
+                    'tarball there' % (tarball, problem))
   if not (os.path.exists(tarball) and md5_of(tarball) == md5):
     download(url, tarball, md5)
   safe_extract(tarball, dest_dir)

@@ -297,9 +297,9 @@ def train(server, cluster, task_index):
             tf.compat.v1.train.SummarySaverHook(
                 save_steps=FLAGS.save_summaries_steps,
                 output_dir=FLAGS.train_dir, scaffold=scaffold),
-            tf.compat.v1.train.CheckpointSaverHook(
+            cifar10_runtime.CheckpointSaverHook(
                 FLAGS.train_dir, scaffold=scaffold,
-                **cifar10_runtime.checkpoint_schedule(
+                **cifar10_flags.checkpoint_schedule(
                     FLAGS['save_checkpoint_secs'],
                     FLAGS['save_checkpoint_steps'], 'steps'))]
       else:

@@ -227,8 +227,7 @@ def evaluate():
     # evaluator goes on after the steps --eval_dir already holds.
     cifar10_checkpoints.poll_checkpoints(
         FLAGS.checkpoint_dir, FLAGS.eval_interval_secs, evaluate_checkpoint,
-        done_steps={step for step, _ in cifar10_checkpoints.read_scalars(
-            FLAGS.eval_dir, 'Precision @ 1')})
+        done_steps=cifar10_checkpoints.evaluation_times(FLAGS.eval_dir))
 
 
 def main(argv=None):

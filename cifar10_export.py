@@ -193,9 +193,13 @@ def version_dir(export_dir, version, overwrite):
   """The folder of one version, checked before any work is done.
 
   Raises:
-    UserError: it exists and `overwrite` is False.
+    UserError: it exists and `overwrite` is False, or it is a dangling link.
   """
   target = os.path.join(export_dir, str(version))
+  if os.path.islink(target) and not os.path.exists(target):
+    raise cifar10_prepare.UserError(
+        '%s is a symbolic link to %s, which does not exist: remove the link, '
+        'or export as another --version' % (target, os.readlink(target)))
   if os.path.exists(target) and not overwrite:
     raise cifar10_prepare.UserError(
         '%s already exists: pass --overwrite to replace it, or export as '

@@ -20,6 +20,8 @@ import textwrap
 from absl import flags as absl_flags
 import tensorflow as tf
 
+from cifar10_prepare import UserError
+
 FLAGS = tf.compat.v1.flags.FLAGS
 
 
@@ -67,6 +69,33 @@ def define_trainer_flags():
   tf.compat.v1.flags.DEFINE_integer(
       'save_summaries_steps', 100,
       'Steps between TensorBoard summaries.', lower_bound=1)
+
+
+def checkpoint_schedule(secs_flag, steps_flag, by_default):
+  """When a trainer writes checkpoints: every so many seconds or steps.
+
+  Each trainer has its own default, as in the tutorial: cifar10_train.py
+  saves by time, the others by steps. The other flag, given on the command
+  line, replaces it.
+
+  Args:
+    secs_flag: The --save_checkpoint_secs flag (its .value and .present).
+    steps_flag: The --save_checkpoint_steps flag.
+    by_default: 'secs' or 'steps'.
+
+  Returns:
+    {'save_secs': n} or {'save_steps': n}, for `CheckpointSaverHook`.
+
+  Raises:
+    UserError: both flags were given.
+  """
+  if secs_flag.present and steps_flag.present:
+    raise UserError('--save_checkpoint_secs=%d and --save_checkpoint_steps=%d'
+                    ' were both given: give one of them'
+                    % (secs_flag.value, steps_flag.value))
+  if secs_flag.present or (by_default == 'secs' and not steps_flag.present):
+    return {'save_secs': secs_flag.value}
+  return {'save_steps': steps_flag.value}
 
 
 def define_reader_flags():

@@ -7,15 +7,22 @@ these functions, so that an image file becomes the same 32x32 pixels, and so
 the same logits, whichever of them reads it.
 """
 
+import contextlib
+import os
+import sys
+import tempfile
+
 import numpy as np
 import tensorflow as tf
 
 from cifar10_data import DEPTH
 from cifar10_data import HEIGHT
 from cifar10_data import WIDTH
+from cifar10_prepare import file_problem
 from cifar10_prepare import one_line
 from cifar10_prepare import op_error_reason
 from cifar10_prepare import UserError
+
 
 def resize_to_record_size(image):
   """Brings a decoded image of any size to the records' 32x32, as uint8.
@@ -78,6 +85,10 @@ def read_image_file(path):
   Raises:
     UserError: the file cannot be read or is not an image.
   """
+  problem = file_problem(path)
+  if problem and problem != 'missing':  # A FIFO would block the read.
+    raise UserError('%s is %s: give PNG, JPEG, GIF or BMP files'
+                    % (path, problem))
   try:
     with open(path, 'rb') as f:
       data = f.read()
@@ -89,6 +100,64 @@ def read_image_file(path):
                     'files' % (path, 'it is empty' if not data else
                                'it begins with %r' % data[:8]))
   return data
+
+
+# What libjpeg writes to stderr when it decodes a damaged file only in part
+# (TensorFlow's decoder still returns an image).
+JPEG_DAMAGE = ('Corrupt JPEG data', 'Premature end of JPEG file')
+
+
+@contextlib.contextmanager
+def _native_stderr(lines):
+  """Collects into `lines` what native code writes to stderr meanwhile."""
+  sys.stderr.flush()
+  saved = os.dup(2)
+  with tempfile.TemporaryFile() as sink:
+    os.dup2(sink.fileno(), 2)
+    try:
+      yield
+    finally:
+      os.dup2(saved, 2)
+      os.close(saved)
+      sink.seek(0)
+      lines.extend(sink.read().decode('utf-8', 'replace').splitlines())
+
+
+class Decoder(object):
+  """Decodes image files to 32x32 RGB, refusing damaged ones.
+
+  One graph and session for many files. Call it with a path: (uint8 array
+  [32, 32, 3], None), or (None, why the file was refused).
+  """
+
+  def __init__(self):
+    self._graph = tf.Graph()
+    with self._graph.as_default():
+      self._encoded = tf.compat.v1.placeholder(tf.string, [],
+                                               name='image_bytes')
+      self._pixels = decode_and_resize(self._encoded)
+    self._sess = tf.compat.v1.Session(graph=self._graph)
+
+  def __call__(self, path, data=None):
+    try:
+      if data is None:
+        data = read_image_file(path)
+      native = []
+      with _native_stderr(native):
+        pixels = self._sess.run(self._pixels, {self._encoded: data})
+    except UserError as e:
+      return None, str(e)
+    except tf.errors.InvalidArgumentError as e:
+      return None, '%s is damaged or not an image (%s)' % (
+          path, op_error_reason(e))
+    damage = [line for line in native if line.startswith(JPEG_DAMAGE)]
+    if damage:
+      return None, ('%s is damaged: its JPEG data decodes only in part (%s)'
+                    % (path, damage[0].rstrip('.')))
+    return pixels, None
+
+  def close(self):
+    self._sess.close()
 
 
 def decode_files(paths):
@@ -108,16 +177,15 @@ def decode_files(paths):
       or is damaged.
   """
   contents = [read_image_file(path) for path in paths]
-  with tf.Graph().as_default():
-    encoded = tf.compat.v1.placeholder(tf.string, [], name='image_bytes')
-    pixels = decode_and_resize(encoded)
-    with tf.compat.v1.Session() as sess:
-      resized = []
-      for path, data in zip(paths, contents):
-        try:
-          resized.append(sess.run(pixels, {encoded: data}))
-        except tf.errors.InvalidArgumentError as e:
-          raise UserError('%s is damaged or not an image (%s): give PNG, '
-                          'JPEG, GIF or BMP files'
-                          % (path, op_error_reason(e)))
+  decode = Decoder()
+  try:
+    resized = []
+    for path, data in zip(paths, contents):
+      pixels, problem = decode(path, data)
+      if problem:
+        raise UserError('%s: give PNG, JPEG, GIF or BMP files that open '
+                        'whole' % problem)
+      resized.append(pixels)
+  finally:
+    decode.close()
   return np.stack(resized)

@@ -63,52 +63,126 @@ IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.bmp')
 PROGRESS_EVERY = 500
 
 
-def _class_folders(folder):
-  """{class name: sorted image paths} of the class folders in `folder`."""
+def _class_folders(folder, image_dir, skipped):
+  """{class name: sorted image paths} of the class folders in `folder`.
+
+  What a class folder holds besides image files (sub-folders, dangling
+  links, other files) is added to `skipped`, with the reason.
+
+  Raises:
+    UserError: a class folder is a link to IMAGE_DIR or a folder above it.
+  """
   found = {}
   for name in sorted(os.listdir(folder)):
     path = os.path.join(folder, name)
-    if os.path.isdir(path) and not name.startswith('.'):
-      found[name] = sorted(
-          os.path.join(path, f) for f in os.listdir(path)
-          if f.lower().endswith(IMAGE_SUFFIXES) and
-          os.path.isfile(os.path.join(path, f)))
+    if name.startswith('.') or not os.path.isdir(path):
+      continue
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, os.path.realpath(image_dir)]) == real:
+      raise cifar10_prepare.UserError(
+          'class folder %s is a link to %s, which holds IMAGE_DIR: remove '
+          'the link' % (path, real))
+    found[name] = []
+    for entry in sorted(os.listdir(path)):
+      entry_path = os.path.join(path, entry)
+      if entry.startswith('.'):
+        continue
+      if not entry.lower().endswith(IMAGE_SUFFIXES):
+        skipped.append('%s (%s; images are %s files)' % (
+            entry_path, 'a folder, not read' if os.path.isdir(entry_path)
+            else 'not an image name', ', '.join(IMAGE_SUFFIXES)))
+      elif not os.path.isfile(entry_path):
+        skipped.append('%s is %s' % (
+            entry_path, cifar10_prepare.file_problem(entry_path)))
+      else:
+        found[name].append(entry_path)
   return found
 
 
-def find_images(image_dir):
-  """The images of IMAGE_DIR, by split and class.
+def check_classes(splits, image_dir):
+  """Refuses class lists that cannot be what the user meant.
 
-  Returns:
-    (class_names, splits): the sorted class names, and {'train': {name:
-    paths}, 'test': {name: paths}} when IMAGE_DIR has train/ and test/,
-    else {None: {name: paths}}, to be split.
+  Args:
+    splits: {split: {class name: image paths}} from the class folders.
+    image_dir: IMAGE_DIR, for the messages.
 
   Raises:
-    UserError: no class folder, or too many classes.
+    UserError: no class, a single class, an empty class folder, names that
+      differ only in case or that batches.meta.txt cannot hold, or train/
+      and test/ with different classes.
   """
-  if not os.path.isdir(image_dir):
-    raise cifar10_prepare.UserError(
-        'IMAGE_DIR %s is not a folder: give the folder that holds one '
-        'folder of images per class' % image_dir)
-  entries = set(os.listdir(image_dir))
-  if {'train', 'test'} <= entries and all(
-      os.path.isdir(os.path.join(image_dir, s)) for s in ('train', 'test')):
-    splits = {s: _class_folders(os.path.join(image_dir, s))
-              for s in ('train', 'test')}
-  else:
-    splits = {None: _class_folders(image_dir)}
   names = sorted(set().union(*[set(classes) for classes in splits.values()]))
   if not names:
     raise cifar10_prepare.UserError(
         'no class folder in %s: put the images of each class in a folder '
         'named after it (%s/cat/1.jpg, %s/dog/2.png, ...)'
         % (image_dir, image_dir, image_dir))
+  for name in names:
+    if name != name.strip() or not name.isprintable():
+      raise cifar10_prepare.UserError(
+          'class folder %r of %s: a name with a line break, a control '
+          'character or spaces at either end would not read back from '
+          'batches.meta.txt; rename the folder' % (name, image_dir))
+  by_case = collections.defaultdict(list)
+  for name in names:
+    by_case[name.casefold()].append(name)
+  for same in by_case.values():
+    if len(same) > 1:
+      raise cifar10_prepare.UserError(
+          'class folders %s of %s differ only in case: merge them, or '
+          'rename one' % (' and '.join(same), image_dir))
+  for split, classes in splits.items():
+    for name, paths in classes.items():
+      if not paths:
+        raise cifar10_prepare.UserError(
+            'class folder %s holds no image (%s): add images, or remove the '
+            'folder' % (os.path.join(image_dir, split or '', name),
+                        ', '.join(IMAGE_SUFFIXES)))
+  if set(splits) == {'train', 'test'}:
+    for split, other in (('train', 'test'), ('test', 'train')):
+      missing = sorted(set(splits[other]) - set(splits[split]))
+      if missing:
+        raise cifar10_prepare.UserError(
+            '%s/ has no folder for %s, which %s/ has: give both splits the '
+            'same classes' % (os.path.join(image_dir, split),
+                              ', '.join(missing), other))
+  if len(names) < 2:
+    raise cifar10_prepare.UserError(
+        '%s holds a single class, %s: a classifier needs two or more class '
+        'folders' % (image_dir, names[0]))
   if len(names) > MAX_CLASSES:
     raise cifar10_prepare.UserError(
         '%s has %d class folders; a record holds a label of one byte, so '
         'at most %d' % (image_dir, len(names), MAX_CLASSES))
-  return names, splits
+  return names
+
+
+def find_images(image_dir):
+  """The images of IMAGE_DIR, by split and class.
+
+  Returns:
+    (class_names, splits, skipped): the sorted class names; {'train':
+    {name: paths}, 'test': {name: paths}} when IMAGE_DIR has train/ and
+    test/, else {None: {name: paths}}, to be split; and the entries of the
+    class folders that are not read, each with its reason.
+
+  Raises:
+    UserError: IMAGE_DIR is not a folder, or `check_classes` refuses its
+      classes.
+  """
+  if not os.path.isdir(image_dir):
+    raise cifar10_prepare.UserError(
+        'IMAGE_DIR %s is not a folder: give the folder that holds one '
+        'folder of images per class' % image_dir)
+  entries = set(os.listdir(image_dir))
+  skipped = []
+  if {'train', 'test'} <= entries and all(
+      os.path.isdir(os.path.join(image_dir, s)) for s in ('train', 'test')):
+    splits = {s: _class_folders(os.path.join(image_dir, s), image_dir,
+                                skipped) for s in ('train', 'test')}
+  else:
+    splits = {None: _class_folders(image_dir, image_dir, skipped)}
+  return check_classes(splits, image_dir), splits, skipped
 
 
 def split_for_test(paths_by_class, test_fraction, seed):
@@ -128,31 +202,6 @@ def split_for_test(paths_by_class, test_fraction, seed):
     split['test'][name] = [paths[i] for i in sorted(order[:count])]
     split['train'][name] = [paths[i] for i in sorted(order[count:])]
   return split
-
-
-class Decoder(object):
-  """Decodes image files to 32x32 RGB as cifar10-predict does."""
-
-  def __init__(self):
-    self._graph = tf.Graph()
-    with self._graph.as_default():
-      self._encoded = tf.compat.v1.placeholder(tf.string, [])
-      self._pixels = cifar10_images.decode_and_resize(self._encoded)
-    self._sess = tf.compat.v1.Session(graph=self._graph)
-
-  def __call__(self, path):
-    """uint8 array [32, 32, 3] of the file, or the reason it has none."""
-    try:
-      data = cifar10_images.read_image_file(path)
-      return self._sess.run(self._pixels, {self._encoded: data}), None
-    except cifar10_prepare.UserError as e:
-      return None, str(e)
-    except tf.errors.InvalidArgumentError as e:
-      return None, '%s is damaged or not an image (%s)' % (
-          path, cifar10_prepare.op_error_reason(e))
-
-  def close(self):
-    self._sess.close()
 
 
 def decode_split(split, class_names, decode, report=print):
@@ -268,12 +317,12 @@ def make_records(image_dir, data_dir, test_fraction, seed, overwrite=False,
     UserError: IMAGE_DIR has no usable image, a split would be empty, or
       DATA_DIR holds record files and `overwrite` is False.
   """
-  class_names, found = find_images(image_dir)
+  class_names, found, skipped = find_images(image_dir)
   existing = prepare_data_dir(data_dir, overwrite)
   if None in found:
     found = split_for_test(found[None], test_fraction, seed)
-  decode = Decoder()
-  decoded, skipped = {}, []
+  decode = cifar10_images.Decoder()
+  decoded = {}
   try:
     for split in ('train', 'test'):
       report('Reading the %s images of %d classes from %s'
@@ -294,6 +343,11 @@ def make_records(image_dir, data_dir, test_fraction, seed, overwrite=False,
               ' (%d skipped)' % len(skipped) if skipped else '',
               'add images' if split == 'train' else
               'raise --test_fraction, or add images to test/'))
+  rows = [(name, decoded['train'][2][name], decoded['test'][2][name])
+          for name in class_names]
+  for line in format_counts(rows):
+    report(line)
+  report('Writing the records into %s' % data_dir)
   try:
     write_data(data_dir, existing, class_names, decoded['train'][:2],
                decoded['test'][:2], seed)
@@ -302,8 +356,17 @@ def make_records(image_dir, data_dir, test_fraction, seed, overwrite=False,
         'cannot write the record files into %s (%s): free space there, or '
         'choose another DATA_DIR; files already there are unchanged'
         % (data_dir, cifar10_prepare.one_line(e)))
-  return [(name, decoded['train'][2][name], decoded['test'][2][name])
-          for name in class_names], len(skipped)
+  return rows, len(skipped)
+
+
+def format_counts(rows):
+  """The table of the classes found, with their images in each split."""
+  width = max([5] + [len(name) for name, _, _ in rows])
+  return (['%-*s  %6s  %6s' % (width, 'class', 'train', 'test')] +
+          ['%-*s  %6d  %6d' % (width, name, train, test)
+           for name, train, test in rows] +
+          ['%-*s  %6d  %6d' % (width, 'all', sum(r[1] for r in rows),
+                               sum(r[2] for r in rows))])
 
 
 def main(argv):
@@ -320,12 +383,6 @@ def main(argv):
           '--dataset=cifar10' % FLAGS.dataset)
     rows, skipped = make_records(image_dir, data_dir, FLAGS.test_fraction,
                                  FLAGS.seed, FLAGS.overwrite)
-    width = max([5] + [len(name) for name, _, _ in rows])
-    print('%-*s  %6s  %6s' % (width, 'class', 'train', 'test'))
-    for name, train, test in rows:
-      print('%-*s  %6d  %6d' % (width, name, train, test))
-    print('%-*s  %6d  %6d' % (width, 'all', sum(r[1] for r in rows),
-                               sum(r[2] for r in rows)))
     print('Wrote %d classes to %s%s. Train with: cifar10-train --data_dir=%s'
           % (len(rows), data_dir,
              ' (%d files skipped)' % skipped if skipped else '', data_dir))

@@ -175,9 +175,9 @@ def train():
           tf.compat.v1.train.StopAtStepHook(last_step=FLAGS.max_steps),
           # Ahead of the saver: the weights of a NaN step are never saved.
           run.nan_loss_hook(step_after, loss),
-          tf.compat.v1.train.CheckpointSaverHook(
+          cifar10_runtime.CheckpointSaverHook(
               FLAGS.train_dir, scaffold=scaffold,
-              **cifar10_runtime.checkpoint_schedule(
+              **cifar10_flags.checkpoint_schedule(
                   FLAGS['save_checkpoint_secs'],
                   FLAGS['save_checkpoint_steps'], 'steps')),
           cifar10_runtime.LoggerHook(

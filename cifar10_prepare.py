@@ -158,21 +158,35 @@ def check_folder_flag(flag_name, path):
                     % (flag_name, path, _what_is(path), flag_name))
 
 
+def file_problem(path):
+  """What keeps `path` from being read as a plain file, or None.
+
+  Reading a FIFO blocks for ever and reading a folder fails, so commands
+  ask this before they open a file they were given or expect.
+
+  Returns:
+    None for a plain file (or a link to one); otherwise 'missing', 'a
+    symbolic link to X, which does not exist', or 'a FIFO, not a file' and
+    the like.
+  """
+  if not os.path.exists(path):
+    return ('a symbolic link to %s, which does not exist' % os.readlink(path)
+            if os.path.islink(path) else 'missing')
+  if not os.path.isfile(path):
+    return '%s, not a file' % _what_is(path)
+  return None
+
+
 def check_file_flag(flag_name, path):
   """Refuses a file flag that names anything but an existing plain file.
 
   Raises:
     UserError: `path` is missing, a dangling link, a folder, a FIFO, ...
   """
-  if not os.path.exists(path):
-    problem = ('a symbolic link to %s, which does not exist'
-               % os.readlink(path) if os.path.islink(path) else 'missing')
-  elif not os.path.isfile(path):
-    problem = '%s, not a file' % _what_is(path)
-  else:
-    return
-  raise UserError('--%s=%s is %s: point --%s at the file'
-                  % (flag_name, path, problem, flag_name))
+  problem = file_problem(path)
+  if problem:
+    raise UserError('--%s=%s is %s: point --%s at the file'
+                    % (flag_name, path, problem, flag_name))
 
 
 def make_output_dir(path, flag_name):

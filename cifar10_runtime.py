@@ -43,33 +43,6 @@ from cifar10_prepare import UserError
 FLAGS = tf.compat.v1.flags.FLAGS
 
 
-def checkpoint_schedule(secs_flag, steps_flag, by_default):
-  """When a trainer writes checkpoints: every so many seconds or steps.
-
-  Each trainer has its own default, as in the tutorial: cifar10_train.py
-  saves by time, the others by steps. The other flag, given on the command
-  line, replaces it.
-
-  Args:
-    secs_flag: The --save_checkpoint_secs flag (its .value and .present).
-    steps_flag: The --save_checkpoint_steps flag.
-    by_default: 'secs' or 'steps'.
-
-  Returns:
-    {'save_secs': n} or {'save_steps': n}, for `CheckpointSaverHook`.
-
-  Raises:
-    UserError: both flags were given.
-  """
-  if secs_flag.present and steps_flag.present:
-    raise UserError('--save_checkpoint_secs=%d and --save_checkpoint_steps=%d'
-                    ' were both given: give one of them'
-                    % (secs_flag.value, steps_flag.value))
-  if secs_flag.present or (by_default == 'secs' and not steps_flag.present):
-    return {'save_secs': secs_flag.value}
-  return {'save_steps': steps_flag.value}
-
-
 # Present in --train_dir while a trainer uses it, and in --eval_dir while an
 # evaluator does; each names the process that holds it.
 LOCK_FILE = 'trainer.lock'
@@ -181,6 +154,25 @@ class NanLossHook(tf.compat.v1.train.SessionRunHook):
                                                          step))
 
 
+def is_saved(train_dir, step):
+  """Whether a checkpoint of global step `step` is on disk in `train_dir`."""
+  return tf.io.gfile.exists(
+      os.path.join(train_dir, 'model.ckpt-%d.index' % step))
+
+
+class CheckpointSaverHook(tf.compat.v1.train.CheckpointSaverHook):
+  """TensorFlow's checkpoint saver, which never writes a step saved before.
+
+  The stock hook saves as soon as its session exists, so a resumed run
+  would write the checkpoint it resumed from over again, files and all.
+  """
+
+  def _save(self, session, step):
+    if is_saved(os.path.dirname(self._save_path), step):
+      return False  # Nothing asks training to stop.
+    return super()._save(session, step)
+
+
 class StopHook(tf.compat.v1.train.SessionRunHook):
   """Stops training on request (from a signal), and saves on demand.
 
@@ -217,9 +209,13 @@ class StopHook(tf.compat.v1.train.SessionRunHook):
       return None
 
   def save(self):
-    """Writes a checkpoint of the current step; its path, or None."""
+    """Writes a checkpoint of the current step (unless one is on disk
+    already); its path, or None."""
     if self._session is None:
       return None
+    step = self.current_step()
+    if step is not None and is_saved(self._train_dir, step):
+      return os.path.join(self._train_dir, 'model.ckpt-%d' % step)
     return self._saver.save(self._session,
                             os.path.join(self._train_dir, 'model.ckpt'),
                             global_step=self._global_step)
@@ -247,7 +243,12 @@ def lock_train_dir(train_dir, lock_file=LOCK_FILE, flag='train_dir',
   Raises:
     UserError: another live process holds the lock.
   """
-  lock = open(os.path.join(train_dir, lock_file), 'a+')
+  path = os.path.join(train_dir, lock_file)
+  problem = cifar10_prepare.file_problem(path)
+  if problem and problem != 'missing':
+    raise UserError('%s is %s: remove it, so that the %s can take its lock '
+                    'there' % (path, problem, role))
+  lock = open(path, 'a+')
   try:
     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
   except OSError:

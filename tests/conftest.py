@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tarfile
@@ -283,3 +284,18 @@ def publish(tmp_path, data, name='cifar-10-binary.tar.gz'):
   served.mkdir()
   (served / name).write_bytes(data)
   return str(served), hashlib.md5(data).hexdigest()
+
+
+@contextlib.contextmanager
+def no_hang(seconds=30):
+  """Fails the test, rather than hanging it, if the block blocks (reading a
+  FIFO, say) for `seconds`."""
+  def fail(signum, frame):
+    raise AssertionError('still blocked after %d s' % seconds)
+  previous = signal.signal(signal.SIGALRM, fail)
+  signal.alarm(seconds)
+  try:
+    yield
+  finally:
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

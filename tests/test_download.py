@@ -5,18 +5,19 @@
 import hashlib
 import io
 import os
+import re
 
 import pytest
 
 import cifar10_data
 import cifar10_prepare
-from conftest import publish, serve_folder, tarball
+from conftest import no_hang, publish, serve_folder, tarball
 
 
 def _fetch(dest, url, md5):
   """What cifar10.maybe_download_and_extract() does with these flags."""
   cifar10_data.download_and_extract(dest, url, md5,
-                                       cifar10_data.CIFAR10_FOLDER)
+                                    cifar10_data.CIFAR10_FOLDER)
 
 
 def _cifar_tarball():
@@ -34,8 +35,7 @@ def test_download_shows_progress_checks_md5_and_extracts(tmp_path, capsys):
   served, md5 = publish(tmp_path, _cifar_tarball())
   dest = str(tmp_path / 'data')
   with serve_folder(served) as url:
-    _fetch(dest, url + 'cifar-10-binary.tar.gz',
-                                       md5)
+    _fetch(dest, url + 'cifar-10-binary.tar.gz', md5)
   out = capsys.readouterr().out
   assert '>> Downloading cifar-10-binary.tar.gz 100.0%' in out
   assert sorted(os.listdir(dest)) == ['cifar-10-batches-bin',
@@ -112,3 +112,22 @@ def test_unreachable_source_fails_with_one_clear_line(tmp_path):
         str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
   assert '\n' not in str(info.value)
   assert os.listdir(str(dest)) == []
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'folder'])
+def test_a_tarball_path_that_is_no_file_is_named_without_a_hang(tmp_path,
+                                                               kind):
+  dest = tmp_path / 'data'
+  dest.mkdir()
+  where = dest / 'cifar-10-binary.tar.gz'
+  if kind == 'fifo':
+    os.mkfifo(str(where))
+  else:
+    where.mkdir()
+  with no_hang():
+    with pytest.raises(cifar10_prepare.DataError,
+                       match=r'%s is a %s, not a file: remove it, and run '
+                       r'again' % (re.escape(str(where)),
+                                   'FIFO' if kind == 'fifo' else kind)):
+      _fetch(str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz',
+             '0' * 32)

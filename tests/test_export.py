@@ -145,6 +145,15 @@ def test_an_existing_version_is_refused_and_left_alone(tmp_path,
       'the served model')
 
 
+def test_a_dangling_link_at_the_version_is_named(tmp_path, random_checkpoint):
+  export_dir = tmp_path / 'export'
+  export_dir.mkdir()
+  os.symlink(str(tmp_path / 'gone'), str(export_dir / '1'))
+  with pytest.raises(UserError, match=r'export/1 is a symbolic link to .*gone, '
+                     r'which does not exist: remove the link'):
+    _export(random_checkpoint, str(export_dir), overwrite=True)
+
+
 def test_overwrite_replaces_the_version_only_once_the_export_succeeds(
     tmp_path, random_checkpoint):
   export_dir = tmp_path / 'export'

@@ -2,6 +2,7 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Other data than CIFAR-10: CIFAR-100, and folders of labelled images."""
 
+import io
 import json
 import os
 import re
@@ -18,7 +19,7 @@ import cifar10_input
 import cifar10_make_records
 import cifar10_prepare
 from cifar10_prepare import UserError
-from conftest import (PRECISION_LINE, QUICK, encode_png, publish,
+from conftest import (PRECISION_LINE, QUICK, encode_png, no_hang, publish,
                       queues_running, run_script, serve_folder, tarball)
 
 
@@ -120,10 +121,11 @@ def test_unreadable_images_are_listed_and_skipped(tmp_path):
 
 
 def test_no_usable_image_is_an_error_and_nothing_is_written(tmp_path):
-  (tmp_path / 'images' / 'cat').mkdir(parents=True)
-  (tmp_path / 'images' / 'cat' / 'a.jpg').write_text('text')
+  for name in ('cat', 'dog'):
+    (tmp_path / 'images' / name).mkdir(parents=True)
+    (tmp_path / 'images' / name / 'a.jpg').write_text('text')
   with pytest.raises(UserError, match=r'no usable train image in .*images '
-                     r'\(1 skipped\): add images'):
+                     r'\(2 skipped\): add images'):
     cifar10_make_records.make_records(str(tmp_path / 'images'),
                                       str(tmp_path / 'data'), 0.2, 0,
                                       report=lambda line: None)
@@ -381,3 +383,138 @@ def test_label_coarse_without_cifar100_names_the_flag_to_add():
       parse(['cifar10_train.py', '--label=coarse'])
   assert info.value.code.startswith('cifar10_train.py: error: ')
   assert 'add --dataset=cifar100, or drop --label' in info.value.code
+
+
+def _own_records(tmp_path):
+  images = tmp_path / 'images'
+  _image_folder(str(images), per_class=4)
+  data_dir = str(tmp_path / 'records')
+  cifar10_make_records.make_records(str(images), data_dir, test_fraction=0.25,
+                                    seed=0)
+  return data_dir
+
+
+def test_a_class_list_that_is_a_fifo_is_named_without_a_hang(tmp_path):
+  data_dir = _own_records(tmp_path)
+  meta = os.path.join(data_dir, 'batches.meta.txt')
+  os.remove(meta)
+  os.mkfifo(meta)
+  with flagsaver.flagsaver(data_dir=data_dir), no_hang():
+    with pytest.raises(UserError, match=r'batches.meta.txt is a FIFO, not a '
+                       r'file: delete it'):
+      cifar10.class_names()
+
+
+def test_a_class_list_not_in_utf8_names_the_file(tmp_path):
+  data_dir = _own_records(tmp_path)
+  meta = os.path.join(data_dir, 'batches.meta.txt')
+  with open(meta, 'wb') as f:
+    f.write('pomme\nkiwi\npr\xfbne\n'.encode('latin-1'))
+  with flagsaver.flagsaver(data_dir=data_dir):
+    with pytest.raises(UserError, match=r'%s is not UTF-8 text'
+                       % re.escape(meta)):
+      cifar10.class_names()
+
+
+def test_a_short_class_list_is_blamed_not_the_records(tmp_path):
+  data_dir = _own_records(tmp_path)
+  meta = os.path.join(data_dir, 'batches.meta.txt')
+  with open(meta, 'w') as f:
+    f.write('apple\nkiwi\n')  # The records hold three classes.
+  with flagsaver.flagsaver(data_dir=data_dir):
+    with pytest.raises(UserError, match=r'%s names 2 classes, but record \d+ '
+                       r'of .* has label 2: list one class a line'
+                       % re.escape(meta)):
+      cifar10.distorted_inputs()
+
+
+# Class lists that cannot be what the user meant.
+
+def _make(image_dir, data_dir, lines=None):
+  return cifar10_make_records.make_records(
+      str(image_dir), str(data_dir), 0.25, 0,
+      report=(lines.append if lines is not None else lambda line: None))
+
+
+@pytest.mark.parametrize('setup, message', [
+    (lambda d: os.mkdir(os.path.join(d, 'pear')),
+     r'class folder .*pear holds no image \(.png, .jpg'),
+    (lambda d: os.rename(os.path.join(d, 'plum'), os.path.join(d, 'Kiwi')),
+     r'class folders Kiwi and kiwi .*differ only in case'),
+    (lambda d: os.rename(os.path.join(d, 'apple'), os.path.join(d, ' apple')),
+     r"class folder ' apple' .*would not read back from batches.meta.txt"),
+    (lambda d: os.rename(os.path.join(d, 'apple'),
+                         os.path.join(d, 'app\nle')),
+     r"class folder 'app\\nle' .*rename the folder"),
+    (lambda d: os.symlink(d, os.path.join(d, 'loop')),
+     r'class folder .*loop is a link to .*, which holds IMAGE_DIR'),
+])
+def test_class_folders_that_cannot_be_meant_are_refused(tmp_path, setup,
+                                                        message):
+  image_dir = _image_folder(str(tmp_path / 'images'), per_class=4)
+  setup(image_dir)
+  with pytest.raises(UserError, match=message):
+    _make(image_dir, tmp_path / 'data')
+  assert not os.path.exists(str(tmp_path / 'data'))  # Refused first.
+
+
+def test_a_single_class_is_refused(tmp_path):
+  image_dir = _image_folder(str(tmp_path / 'images'), per_class=4,
+                            names=('apple',))
+  with pytest.raises(UserError, match=r'holds a single class, apple: a '
+                     r'classifier needs two or more'):
+    _make(image_dir, tmp_path / 'data')
+
+
+def test_train_and_test_must_have_the_same_classes(tmp_path):
+  root = tmp_path / 'images'
+  _image_folder(str(root / 'train'), per_class=4, names=('apple', 'kiwi'))
+  _image_folder(str(root / 'test'), per_class=2, names=('apple',))
+  with pytest.raises(UserError, match=r'test/ has no folder for kiwi, which '
+                     r'train/ has'):
+    _make(root, tmp_path / 'data')
+
+
+def test_what_a_class_folder_holds_besides_images_is_listed(tmp_path):
+  image_dir = _image_folder(str(tmp_path / 'images'), per_class=4)
+  _image_folder(os.path.join(image_dir, 'kiwi', 'more'), per_class=1,
+                names=('x',))
+  os.symlink(str(tmp_path / 'gone.png'),
+             os.path.join(image_dir, 'plum', 'gone.png'))
+  lines = []
+  _, skipped = _make(image_dir, tmp_path / 'data', lines)
+  assert skipped == 2
+  assert any(re.search(r'skipped: .*kiwi/more \(a folder, not read', line)
+             for line in lines)
+  assert any(re.search(r'skipped: .*plum/gone.png is a symbolic link to '
+                       r'.*gone.png, which does not exist', line)
+             for line in lines)
+
+
+def test_the_classes_and_their_counts_are_printed_before_writing(tmp_path):
+  image_dir = _image_folder(str(tmp_path / 'images'), per_class=4)
+  lines = []
+  _make(image_dir, tmp_path / 'data', lines)
+  table = lines.index('class   train    test')
+  assert lines[table + 1:table + 5] == [
+      'apple       3       1', 'kiwi        3       1',
+      'plum        3       1', 'all         9       3']
+  assert lines[table + 5] == 'Writing the records into %s' % (
+      tmp_path / 'data')
+
+
+def test_a_jpeg_that_decodes_only_in_part_is_listed_and_skipped(tmp_path):
+  image_module = pytest.importorskip('PIL.Image')
+  image_dir = _image_folder(str(tmp_path / 'images'), per_class=4)
+  buffer = io.BytesIO()
+  image_module.fromarray(np.full([40, 40, 3], 90, np.uint8)).save(
+      buffer, format='JPEG')
+  whole = buffer.getvalue()
+  with open(os.path.join(image_dir, 'kiwi', 'broken.jpg'), 'wb') as f:
+    f.write(whole[:-2] + b'\x00' * 10 + whole[-2:])
+  lines = []
+  rows, skipped = _make(image_dir, tmp_path / 'data', lines)
+  assert skipped == 1
+  assert any(re.search(r'skipped: .*broken.jpg is damaged: its JPEG data '
+                       r'decodes only in part', line) for line in lines)
+  assert sum(train + test for _, train, test in rows) == 12

@@ -17,8 +17,8 @@ import cifar10_checkpoints
 import cifar10_data
 import cifar10_predict
 from cifar10_prepare import UserError
-from conftest import (write_model_checkpoint, encode_png, queues_running,
-                      run_script,
+from conftest import (write_model_checkpoint, encode_png, no_hang,
+                      queues_running, run_script,
                       write_checkpoint_of_other_width,
                       write_constant_checkpoint, write_random_checkpoint)
 
@@ -349,3 +349,38 @@ def test_a_checkpoint_of_nan_weights_is_refused_in_a_line(tmp_path):
                      r'diverged'):
     cifar10_predict.predict([_write(tmp_path / 'a.png',
                                     encode_png(_noise_image(0)))], path)
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'folder'])
+def test_an_image_path_that_is_no_file_is_named_without_a_hang(
+    tmp_path, random_checkpoint, kind):
+  path = tmp_path / 'cat.jpg'
+  if kind == 'fifo':
+    os.mkfifo(str(path))
+  else:
+    path.mkdir()
+  with no_hang():
+    with pytest.raises(UserError, match=r'%s is a %s, not a file: give PNG'
+                       % (re.escape(str(path)),
+                          'FIFO' if kind == 'fifo' else kind)):
+      cifar10_predict.predict([str(path)], random_checkpoint)
+
+
+def _jpeg_decoding_in_part():
+  """A JPEG with junk before its end marker: libjpeg decodes it, warning
+  'Corrupt JPEG data', and TensorFlow's decoder returns an image."""
+  image_module = pytest.importorskip('PIL.Image')
+  buffer = io.BytesIO()
+  image_module.fromarray(_noise_image(6)).save(buffer, format='JPEG')
+  whole = buffer.getvalue()
+  return whole[:-2] + b'\x00' * 10 + whole[-2:]
+
+
+def test_a_jpeg_that_decodes_only_in_part_is_refused(tmp_path,
+                                                     random_checkpoint,
+                                                     capfd):
+  path = _write(tmp_path / 'broken.jpg', _jpeg_decoding_in_part())
+  with pytest.raises(UserError, match=r'broken.jpg is damaged: its JPEG data '
+                     r'decodes only in part \(Corrupt JPEG data'):
+    cifar10_predict.predict([path], random_checkpoint)
+  assert 'Corrupt JPEG data' not in capfd.readouterr().err  # Ours, not raw.

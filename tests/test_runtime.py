@@ -9,6 +9,7 @@ that every test runs in well under a second.
 
 import os
 import re
+import shutil
 import signal
 import threading
 import time
@@ -20,6 +21,7 @@ import tensorflow as tf
 import cifar10
 import cifar10_checkpoints
 import cifar10_prepare
+import cifar10_flags
 import cifar10_runtime
 
 
@@ -61,6 +63,20 @@ def test_second_trainer_is_refused_with_the_holder_named(tmp_path):
   finally:
     lock.close()
   cifar10_runtime.lock_train_dir(str(tmp_path)).close()  # Released.
+
+
+@pytest.mark.parametrize('kind', ['folder', 'fifo'])
+def test_a_lock_file_that_is_no_file_is_named(tmp_path, kind):
+  path = tmp_path / cifar10_runtime.LOCK_FILE
+  if kind == 'folder':
+    path.mkdir()
+  else:
+    os.mkfifo(str(path))
+  with pytest.raises(cifar10_prepare.UserError,
+                     match=r'%s is a %s, not a file: remove it'
+                     % (re.escape(str(path)), 'FIFO' if kind == 'fifo'
+                        else kind)):
+    cifar10_runtime.lock_train_dir(str(tmp_path))
 
 
 def test_resume_finds_the_newest_checkpoint_and_tidies(tmp_path, capsys):
@@ -253,7 +269,7 @@ def _train(train_dir, max_steps, on_step=None):
       scaffold = run.scaffold()
       hooks = [tf.compat.v1.train.StopAtStepHook(last_step=max_steps),
                run.nan_loss_hook(step_after, loss),
-               tf.compat.v1.train.CheckpointSaverHook(
+               cifar10_runtime.CheckpointSaverHook(
                    train_dir, save_steps=1000, scaffold=scaffold),
                run.stop_hook]
       with tf.compat.v1.train.MonitoredTrainingSession(
@@ -278,6 +294,28 @@ def test_training_run_saves_the_last_step_and_resumes_there(tmp_path, capsys):
   _train(train_dir, 5)
   assert 'nothing to do' in capsys.readouterr().out
   cifar10_runtime.lock_train_dir(train_dir).close()  # The lock was released.
+
+
+def _checkpoint_files(train_dir):
+  """{name: (bytes, mtime in ns)} of every checkpoint file in the folder."""
+  found = {}
+  for name in sorted(os.listdir(train_dir)):
+    if name.startswith('model.ckpt-'):
+      path = os.path.join(train_dir, name)
+      with open(path, 'rb') as f:
+        found[name] = (f.read(), os.stat(path).st_mtime_ns)
+  return found
+
+
+def test_a_resumed_run_never_writes_a_checkpoint_saved_before(tmp_path):
+  train_dir = str(tmp_path)
+  _train(train_dir, 3)
+  before = _checkpoint_files(train_dir)
+  time.sleep(0.05)  # So that a rewrite would show in the times too.
+  _train(train_dir, 5)
+  after = _checkpoint_files(train_dir)
+  assert {n: after[n] for n in before} == before
+  assert any(n.startswith('model.ckpt-5.') for n in after)
 
 
 def test_signal_in_a_training_run_saves_the_current_step(tmp_path, capsys):
@@ -315,6 +353,66 @@ def test_polling_lists_new_checkpoints_once_oldest_first(tmp_path, capsys):
                                        'evaluated') == 1
   assert cifar10_checkpoints.new_checkpoints(str(tmp_path / 'none'), set(),
                                          set()) == []
+
+
+def _moved(tmp_path, steps):
+  """A train_dir whose `checkpoint` file lists the absolute paths of the
+  folder it was copied from, which is gone."""
+  old = str(tmp_path / 'old')
+  os.mkdir(old)
+  _save_checkpoints(old, steps)
+  new = str(tmp_path / 'new')
+  shutil.copytree(old, new)
+  shutil.rmtree(old)
+  return new
+
+
+def test_readers_find_the_checkpoints_of_a_moved_folder(tmp_path, capsys):
+  train_dir = _moved(tmp_path, [10, 20])
+  newest = cifar10_checkpoints.checkpoint_to_read(train_dir)
+  assert newest == os.path.join(train_dir, 'model.ckpt-20')
+  assert 'lists no checkpoint that is there' in capsys.readouterr().out
+  found = cifar10_checkpoints.new_checkpoints(train_dir, set(), set())
+  assert [step for step, _ in found] == [10, 20]
+
+
+def test_readers_find_the_checkpoints_when_the_list_is_garbage(tmp_path,
+                                                                capsys):
+  train_dir = str(tmp_path)
+  paths = _save_checkpoints(train_dir, [5, 10])
+  with open(os.path.join(train_dir, 'checkpoint'), 'w') as f:
+    f.write('garbage {{{')
+  assert cifar10_checkpoints.checkpoint_to_read(train_dir) == paths[1]
+  assert 'the list of checkpoints, cannot be parsed; using the checkpoints' \
+      in capsys.readouterr().out
+  vanished = set()
+  for _ in range(2):
+    found = cifar10_checkpoints.new_checkpoints(train_dir, set(), vanished)
+    assert found == [(5, paths[0]), (10, paths[1])]
+  assert capsys.readouterr().out.count('cannot be parsed') == 1  # Once.
+
+
+def test_a_trainer_resumes_from_the_checkpoints_of_a_moved_folder(tmp_path,
+                                                                  capsys):
+  train_dir = _moved(tmp_path, [5, 10])
+  with tf.Graph().as_default():
+    variables, _ = _tiny_variables()
+    path, _ = cifar10_checkpoints.resume_checkpoint(train_dir, variables)
+  assert path == os.path.join(train_dir, 'model.ckpt-10')
+  assert 'resuming from the checkpoints in the folder itself' in \
+      capsys.readouterr().out
+
+
+def test_a_run_started_over_has_its_checkpoints_evaluated_again(tmp_path):
+  train_dir = str(tmp_path)
+  [path] = _save_checkpoints(train_dir, [10])
+  # Step 10 of an earlier run was evaluated before this checkpoint existed.
+  evaluated = {10: os.path.getmtime(path + '.index') - 60}
+  found = cifar10_checkpoints.new_checkpoints(train_dir, evaluated, set())
+  assert found == [(10, path)]
+  evaluated[10] = time.time()  # Now this one is done.
+  assert cifar10_checkpoints.new_checkpoints(train_dir, evaluated,
+                                             set()) == []
 
 
 def test_logger_prints_the_tutorial_step_line(capsys):
@@ -455,7 +553,7 @@ def _flag(value, present):
 
 
 def test_each_trainer_saves_by_its_own_unit_unless_the_other_is_given():
-  schedule = cifar10_runtime.checkpoint_schedule
+  schedule = cifar10_flags.checkpoint_schedule
   secs, steps = _flag(600, False), _flag(1000, False)
   assert schedule(secs, steps, 'secs') == {'save_secs': 600}
   assert schedule(secs, steps, 'steps') == {'save_steps': 1000}
