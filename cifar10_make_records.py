@@ -27,7 +27,7 @@ only once all are written.
 
 import cifar10_prepare
 
-cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+cifar10_prepare.load_tensorflow()  # Its settings first; then it loads quietly.
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
 import collections

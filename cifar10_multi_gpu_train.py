@@ -27,7 +27,7 @@ cifar10_eval.py reads; the trainer flags are in cifar10_runtime.py.
 
 import cifar10_prepare
 
-cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+cifar10_prepare.load_tensorflow()  # Its settings first; then it loads quietly.
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
 from absl import app

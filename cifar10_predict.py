@@ -21,7 +21,7 @@ the standard ten when there is none; the data set itself is not needed.
 
 import cifar10_prepare
 
-cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+cifar10_prepare.load_tensorflow()  # Its settings first; then it loads quietly.
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
 import json

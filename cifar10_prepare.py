@@ -2,8 +2,10 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """What a script prepares before it builds a graph.
 
-* `configure_environment()`: the settings TensorFlow reads once, as it loads.
-  Every script calls it on its first lines, before `import tensorflow`.
+* `configure_environment()`: the settings TensorFlow reads once, as it loads;
+  `load_tensorflow()` sets them, then loads TensorFlow without the lines
+  its C++ code prints before its logging is set up. Every script calls it
+  on its first lines.
 * `UserError` and `DataError`: the errors a user can fix, each ending a script
   with one line (see `cifar10_runtime.clean_exit`).
 * `check_folder_flag()`, `check_file_flag()`: a path flag that names the
@@ -60,6 +62,47 @@ def configure_environment(environ=None):
   for name, value in TENSORFLOW_ENVIRONMENT.items():
     environ.setdefault(name, value)
   return 'tensorflow' not in sys.modules
+
+
+# Lines that TensorFlow's C++ code prints as it loads, before its logging is
+# set up (so TF_CPP_MIN_LOG_LEVEL cannot hide them), and that ask nothing of
+# the user: absl's notice, oneDNN's, and CUDA's on a machine without a GPU.
+LOAD_NOISE = ('All log messages before absl::InitializeLog() is called',
+              'oneDNN custom operations are on',
+              'Could not find cuda drivers on your machine',
+              'failed call to cuInit',
+              'TensorFlow binary is optimized to use available CPU',
+              'To enable the following instructions')
+
+
+def load_tensorflow():
+  """Sets the environment, then imports TensorFlow without its load noise.
+
+  Every script calls it on its first lines. What TensorFlow's C++ code
+  writes to stderr while it loads and looks for GPUs is held back; each
+  line that is not in LOAD_NOISE is passed on, so a real problem still
+  shows.
+
+  Returns:
+    The tensorflow module.
+  """
+  configure_environment()
+  sys.stderr.flush()
+  saved = os.dup(2)
+  with tempfile.TemporaryFile() as held:
+    os.dup2(held.fileno(), 2)
+    try:
+      import tensorflow as tf  # pylint: disable=g-import-not-at-top
+      tf.config.list_physical_devices('GPU')  # CUDA speaks now, once.
+    finally:
+      os.dup2(saved, 2)
+      os.close(saved)
+      held.seek(0)
+      for line in held.read().decode('utf-8', 'replace').splitlines(True):
+        if not any(noise in line for noise in LOAD_NOISE):
+          sys.stderr.write(line)
+      sys.stderr.flush()
+  return tf
 
 
 def cpu_has_fast_bfloat16(cpuinfo='/proc/cpuinfo'):

@@ -24,7 +24,7 @@ of the model and the data in cifar10.py and cifar10_input.py.
 
 import cifar10_prepare
 
-cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+cifar10_prepare.load_tensorflow()  # Its settings first; then it loads quietly.
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
 from absl import app

@@ -50,7 +50,7 @@ if TOP not in sys.path:
 
 import cifar10_prepare
 
-cifar10_prepare.configure_environment()  # As the scripts do, before TF loads.
+cifar10_prepare.load_tensorflow()  # As the scripts do.
 
 import numpy as np
 import tensorflow as tf

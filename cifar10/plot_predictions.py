@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # pylint: disable=g-import-not-at-top,wrong-import-position
 import cifar10_prepare
 
-cifar10_prepare.configure_environment()  # Before TensorFlow loads.
+cifar10_prepare.load_tensorflow()  # Its settings first; then it loads quietly.
 
 import shutil
 import tempfile

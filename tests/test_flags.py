@@ -22,7 +22,9 @@ import cifar10_flags
 import cifar10_make_records
 import cifar10_multi_gpu_train
 import cifar10_predict
+import cifar10_prepare
 import cifar10_train
+from conftest import run_script
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
@@ -240,3 +242,11 @@ def test_helpfull_lists_the_suites_flags_and_absls_basics_only(capsys):
   listed = set(re.findall(r'^  --(\w+)', text, re.M))
   assert _suite_flags() <= listed
   assert listed - _suite_flags() == {'flagfile', 'undefok'}
+
+
+def test_tensorflow_loads_without_its_noise_before_the_command_speaks():
+  proc = run_script('cifar10_predict.py', '--help', timeout=120)
+  assert proc.stdout.startswith('usage: cifar10-predict [flags] IMAGE...')
+  for noise in cifar10_prepare.LOAD_NOISE:
+    assert noise not in proc.stderr, noise
+  assert proc.stderr.strip() == ''
