@@ -119,9 +119,8 @@ def checkpoint_problem(path, var_map):
     if shapes[name] != var.shape.as_list():
       if (name.startswith('softmax_linear/') and
           shapes[name][:-1] == var.shape.as_list()[:-1]):
-        return ('it was trained for %d classes and the data here has %d: '
-                'give the --dataset, --label and --data_dir it was trained '
-                'with' % (shapes[name][-1], var.shape.as_list()[-1]))
+        return _class_count_problem(shapes[name][-1],
+                                    var.shape.as_list()[-1])
       return ('it holds %s of shape %s where the model has %s: it was '
               'written by a model of other shapes' % (
                   name, shapes[name], var.shape.as_list()))
@@ -138,6 +137,21 @@ def checkpoint_problem(path, var_map):
       return ('its %s holds NaN or infinite values: training had diverged '
               'when it was saved; use an earlier checkpoint' % name)
   return None
+
+
+def _class_count_problem(trained, here):
+  """What to type when a checkpoint has `trained` logits and the data
+  the flags select has `here` classes."""
+  dataset = FLAGS['dataset'].value if 'dataset' in FLAGS else None
+  if trained == 10 and dataset == 'cifar100':
+    fix = 'drop --dataset=cifar100 (and --label): it is a CIFAR-10 model'
+  elif trained in (20, 100) and dataset == 'cifar10':
+    fix = 'add --dataset=cifar100%s' % (' --label=coarse' if trained == 20
+                                        else '')
+  else:
+    fix = 'give the --dataset, --label and --data_dir it was trained with'
+  return 'it was trained for %d classes and the data here has %d: %s' % (
+      trained, here, fix)
 
 
 def checkpoint_to_read(checkpoint_dir, checkpoint_path=None):
@@ -203,6 +217,8 @@ def restore_checked(sess, checkpoint_path, var_map):
     CheckpointError: the checkpoint cannot be read or does not fit.
   """
   problem = checkpoint_problem(checkpoint_path, var_map)
+  if problem and problem.startswith('it was trained for'):
+    raise CheckpointError('cannot use %s: %s' % (checkpoint_path, problem))
   if problem:
     raise CheckpointError(
         'cannot use %s: %s. Point --checkpoint_dir at a train_dir of this '

@@ -384,3 +384,15 @@ def test_a_jpeg_that_decodes_only_in_part_is_refused(tmp_path,
                      r'decodes only in part \(Corrupt JPEG data'):
     cifar10_predict.predict([path], random_checkpoint)
   assert 'Corrupt JPEG data' not in capfd.readouterr().err  # Ours, not raw.
+
+
+def test_a_cifar10_model_read_as_cifar100_says_to_drop_the_flag(tmp_path):
+  path = write_random_checkpoint(str(tmp_path / 'ten'))
+  with flagsaver.flagsaver(dataset='cifar100',
+                           data_dir=str(tmp_path / 'data')):
+    with pytest.raises(UserError, match=r'cannot use .*: it was trained for '
+                       r'10 classes and the data here has 100: drop '
+                       r'--dataset=cifar100 \(and --label\): it is a CIFAR-10 '
+                       r'model$'):
+      cifar10_predict.predict([_write(tmp_path / 'a.png',
+                                      encode_png(_noise_image(0)))], path)
