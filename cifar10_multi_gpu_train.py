@@ -22,7 +22,7 @@ Batches of 128 a tower; precision @ 1 from cifar10_eval.py (README, Speed):
 sec/batch is the step time divided by the towers. On a CPU the towers share
 the same cores, so two are no faster than one. Checkpoints (every
 --save_checkpoint_steps and at the last step) go to --train_dir, which
-cifar10_eval.py reads; the trainer flags are in cifar10_runtime.py.
+cifar10_eval.py reads; the trainer flags are in cifar10_flags.py.
 """
 
 import cifar10_prepare

@@ -7,19 +7,19 @@
       --min_fraction_of_examples_in_queue=0.05  # offline demo, a minute
 
 Batches of 128; precision @ 1 as cifar10_eval.py reports it on the test set
-(how each figure was taken: README, Speed):
+(the speed is the benchmark's full step: README, Speed):
 
-  machine                          sec/batch  images/sec  precision @ 1
-  2 CPU cores, AMD EPYC (Zen 4)     0.08-0.09  1,370-1,630 0.608 at 1K steps
-  2 CPU cores, Xeon (AVX-512, AMX)  0.12       1,080       0.603 at 1K steps
-                                                           0.723 at 3K steps
-  Tesla K40m (the tutorial's)       0.25-0.35  350-600     ~0.86 at 100K steps
+  machine                         sec/batch  images/sec  precision @ 1
+  2 CPU cores, AMD EPYC (Zen 4)   0.07-0.09  1,440-1,790 0.60 at 1K steps
+                                                         0.74 at 4K steps
+  Tesla K40m (the tutorial's)     0.25-0.35  350-600     ~0.86 at 100K steps
 
 Running it again resumes from the newest checkpoint in --train_dir; only
 --fresh_start deletes anything there. SIGTERM or Ctrl-C saves the current
 step and stops. The flags it shares with the other trainers (--train_dir,
---max_steps, --log_frequency, ...) are defined in cifar10_runtime.py, those
-of the model and the data in cifar10.py and cifar10_input.py.
+--max_steps, --log_frequency, ...) are defined in cifar10_flags.py, those
+of the model and the data in cifar10.py, cifar10_input.py and
+cifar10_data.py.
 """
 
 import cifar10_prepare
