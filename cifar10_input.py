@@ -26,6 +26,16 @@ import cifar10_dataset
 
 FLAGS = tf.compat.v1.flags.FLAGS
 
+# The model sees 24x24 crops of the 32x32 records. The size fixes the shape
+# of local3's weights: change it and earlier checkpoints no longer fit.
+IMAGE_SIZE = 24
+
+# The data set.
+NUM_CLASSES = 10
+NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN = 50000
+NUM_EXAMPLES_PER_EPOCH_FOR_EVAL = 10000
+
+# Flags of the input pipeline.
 tf.compat.v1.flags.DEFINE_float(
     'min_fraction_of_examples_in_queue', 0.4,
     'Share of an epoch of training images that the shuffling queue holds '
@@ -47,15 +57,6 @@ tf.compat.v1.flags.DEFINE_enum(
     'How images reach the model: "queues", the tutorial\'s reader and '
     'batching queues, or "tf_data", the same reading, distortions and '
     'shuffle depth built from tf.data.')
-
-# The model sees 24x24 crops of the 32x32 records. The size fixes the shape
-# of local3's weights: change it and earlier checkpoints no longer fit.
-IMAGE_SIZE = 24
-
-# The data set.
-NUM_CLASSES = 10
-NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN = 50000
-NUM_EXAMPLES_PER_EPOCH_FOR_EVAL = 10000
 
 
 class CIFAR10Record(object):
