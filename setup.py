@@ -30,6 +30,7 @@ setup(
         'cifar10_multi_gpu_train',
         'cifar10_replicas',
         'cifar10_distributed_train',
+        'cifar10_report',
         'cifar10_eval',
         'cifar10_predict',
         'cifar10_export',

@@ -13,11 +13,11 @@ import pytest
 import tensorflow as tf
 
 import cifar10
-import cifar10_eval
 import cifar10_flags
 import cifar10_input
 import cifar10_make_records
 import cifar10_prepare
+import cifar10_report
 from cifar10_prepare import UserError
 from conftest import (PRECISION_LINE, QUICK, encode_png, no_hang, publish,
                       queues_running, run_script, serve_folder, tarball)
@@ -328,7 +328,7 @@ def test_fake_data_is_cifar10_only(tmp_path):
 
 def test_a_report_of_many_classes_leaves_the_matrix_to_tensorboard():
   matrix = np.eye(100, dtype=np.int64) * 3
-  report = cifar10_eval.format_report(matrix, FINE)
+  report = cifar10_report.format_report(matrix, FINE)
   assert 'fine_99    1.000  (3/3)' in report
   assert report.splitlines()[-1] == (
       'confusion matrix: 100 classes, see TensorBoard (images and text tabs)')
