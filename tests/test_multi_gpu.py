@@ -203,11 +203,12 @@ def test_a_checkpoint_resumes_in_either_trainer_with_any_tower_count(
     assert 'Resuming from %s at step %d.' % (
         os.path.join(train_dir, 'model.ckpt-%d' % step), step) in out
     assert int(LOG_LINE.findall(out)[0][0]) == step
-    # The run saved its starting point again as it began: every value, the
-    # moving averages included, is the one it resumed from.
-    resumed = _checkpoint_values(os.path.join(train_dir,
-                                              'model.ckpt-%d' % step))
-    assert set(resumed) == {n.replace('tower_1/', '') for n in saved}
+    # The checkpoint it resumed from is left as it was, old names and all:
+    # a checkpoint's files never change once written.
+    resumed = {name.replace('tower_1/', ''): value for name, value in
+               _checkpoint_values(os.path.join(
+                   train_dir, 'model.ckpt-%d' % step)).items()}
+    assert set(resumed) == set(saved)
     for name, value in resumed.items():
       np.testing.assert_array_equal(value, saved[name], err_msg=name)
     saved = _checkpoint_values(tf.train.latest_checkpoint(train_dir))
