@@ -208,7 +208,7 @@ def test_eval_with_empty_data_dir_says_how_to_fix(tmp_path):
                     timeout=120, check=False)
   assert proc.returncode != 0
   assert re.match(r'cifar10_eval.py: error: no CIFAR-10 data in .*: run '
-                  r'cifar10_train.py once to download it', _last_line(proc))
+                  r'cifar10-train once to download it', _last_line(proc))
 
 
 def test_train_with_bad_label_stops_before_training(small_data_dir, tmp_path):
