@@ -16,7 +16,7 @@ logits. The class names are those of batches.meta.txt in the data folder, or
 the standard ten when there is none; the data set itself is not needed.
 
   machine                          5 files  1,000 files
-  2 CPU cores, AMD EPYC (Zen 4)     3.7 s    4.5 s (start-up is most of it)
+  2 CPU cores, AMD EPYC (Zen 4)     3.9 s    4.5 s (start-up is most of it)
 """
 
 import cifar10_prepare
