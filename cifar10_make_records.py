@@ -20,9 +20,12 @@ order), test_batch.bin and batches.meta.txt, the class names in label order
 take the number of classes from batches.meta.txt and the epoch size from
 the files when --data_dir holds such files.
 
-Files that cannot be read or decoded are listed and skipped. Record files
-already in DATA_DIR are kept unless --overwrite, and the new ones appear
-only once all are written.
+Files it cannot use (damaged, not images, sub-folders, dangling links) are
+listed and skipped; class lists that cannot be what you meant (one class,
+an empty class folder, names that differ only in case, ...) are refused
+before anything is written. It prints the classes and their counts before
+writing. Record files already in DATA_DIR are kept unless --overwrite, and
+the new ones appear only once all are written.
 """
 
 import cifar10_prepare
