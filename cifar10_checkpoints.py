@@ -231,33 +231,34 @@ def restore_checked(sess, checkpoint_path, var_map):
     return 0
 
 
+def _checkpoint_state(checkpoint_dir):
+  """The parsed `checkpoint` file of a folder, or None (absent or garbage)."""
+  try:
+    return tf.train.get_checkpoint_state(checkpoint_dir)
+  except ValueError:
+    return None
+
+
 def _listed_checkpoints(train_dir):
-  """Checkpoints to consider for resuming, newest first.
+  """Checkpoints to consider for resuming, newest first (see
+  `reader_checkpoints`); a moved folder's own are used, with a line.
 
   Raises:
     CheckpointError: the state file exists but cannot be parsed.
   """
-  state = tf.train.get_checkpoint_state(train_dir)
-  if state is not None:
-    listed = list(reversed(state.all_model_checkpoint_paths or
-                           [state.model_checkpoint_path]))
-    found = _all_checkpoints(train_dir)
-    if found and not any(tf.io.gfile.exists(p + '.index') for p in listed):
-      print('%s lists no checkpoint that is there (the newest: %s), as when '
-            'the folder was copied or moved; resuming from the checkpoints '
-            'in the folder itself.' % (os.path.join(train_dir, 'checkpoint'),
-                                       listed[0]))
-      return found
-    return listed
   state_file = os.path.join(train_dir, 'checkpoint')
-  if tf.io.gfile.exists(state_file):
+  if (tf.io.gfile.exists(state_file) and
+      _checkpoint_state(train_dir) is None):
     raise CheckpointError(
         'cannot resume: %s, the list of checkpoints, cannot be parsed. '
         'Choose one: --fall_back_checkpoint to resume from the newest '
         'checkpoint there that reads; point --train_dir at another folder; '
         'or --fresh_start to delete everything in %s and start over. Nothing '
         'was changed' % (state_file, train_dir))
-  return []
+  paths, problem = reader_checkpoints(train_dir)
+  if problem:
+    print('%s; resuming from the checkpoints in the folder itself.' % problem)
+  return list(reversed(paths))
 
 
 def reader_checkpoints(checkpoint_dir):
@@ -273,27 +274,23 @@ def reader_checkpoints(checkpoint_dir):
 
   Returns:
     (paths, problem): the checkpoints, oldest first; and None, or what is
-    wrong with the list, in words.
+    wrong with the list, in words, when the folder's own are used.
   """
+  state = _checkpoint_state(checkpoint_dir)
+  listed = [] if state is None else list(state.all_model_checkpoint_paths or
+                                         [state.model_checkpoint_path])
   state_file = os.path.join(checkpoint_dir, 'checkpoint')
-  if not tf.io.gfile.exists(state_file):
-    return [], None
-  try:
-    state = tf.train.get_checkpoint_state(checkpoint_dir)
-  except ValueError:
-    state = None
-  if state is None:
-    problem = '%s, the list of checkpoints, cannot be parsed' % state_file
-  else:
-    listed = list(state.all_model_checkpoint_paths or
-                  [state.model_checkpoint_path])
-    if any(tf.io.gfile.exists(p + '.index') for p in listed):
-      return listed, None
-    problem = ('%s lists no checkpoint that is there (the newest: %s), as '
-               'when the folder was copied or moved' % (state_file,
-                                                        listed[-1]))
+  if (not tf.io.gfile.exists(state_file) or
+      any(tf.io.gfile.exists(p + '.index') for p in listed)):
+    return listed, None
   found = list(reversed(_all_checkpoints(checkpoint_dir)))
-  return found, problem if found else None
+  if not found:
+    return listed, None
+  if state is None:
+    return found, '%s, the list of checkpoints, cannot be parsed' % state_file
+  return found, ('%s lists no checkpoint that is there (the newest: %s), as '
+                 'when the folder was copied or moved' % (state_file,
+                                                          listed[-1]))
 
 
 def _all_checkpoints(train_dir):
@@ -379,9 +376,9 @@ def new_checkpoints(checkpoint_dir, evaluated_steps, vanished):
 
   Args:
     checkpoint_dir: The training folder.
-    evaluated_steps: Global steps already evaluated: a set, or a dict from
-      step to the time it was evaluated (a checkpoint of that step written
-      since then, by a run started over, counts as new).
+    evaluated_steps: {global step: the time it was evaluated, or None
+      when unknown}; a checkpoint of that step written since then, by a run
+      started over, counts as new.
     vanished: Paths found gone before they could be read, and problems of
       the list already said; updated, and each is reported once.
 
@@ -410,12 +407,11 @@ def new_checkpoints(checkpoint_dir, evaluated_steps, vanished):
 
 def _evaluated(evaluated, step, written):
   """Whether the checkpoint of `step`, written at time `written`, is done:
-  `evaluated` holds steps, or maps them to when they were evaluated (a
-  checkpoint written later, by a run started over, is new)."""
+  evaluated after it was written, or at a time unknown (None). One written
+  later, by a run started over, is new."""
   if step not in evaluated:
     return False
-  when = evaluated[step] if isinstance(evaluated, dict) else None
-  return when is None or written <= when
+  return evaluated[step] is None or written <= evaluated[step]
 
 
 def evaluation_times(eval_dir):

@@ -50,6 +50,24 @@ def _decode(value, fmt):
   return tf.transpose(planes, [1, 2, 0]), label
 
 
+def _examples(filenames, fmt, num_epochs, shuffle_files, preprocess,
+              **map_options):
+  """(preprocessed image, label) of each record, as a Dataset.
+
+  Args:
+    filenames, num_epochs, shuffle_files: As for `_records`.
+    fmt: The `cifar10_data.RecordFormat` of the files.
+    preprocess: What to do to each uint8 image [32, 32, 3].
+    **map_options: For `Dataset.map`.
+  """
+  def example(value):
+    uint8image, label = _decode(value, fmt)
+    return preprocess(uint8image), label
+
+  return _records(filenames, fmt.record_bytes, num_epochs,
+                  shuffle_files).map(example, **map_options)
+
+
 def training_dataset(filenames, fmt, batch_size, shuffle_buffer, distort,
                      num_threads):
   """Distorted, shuffled training batches.
@@ -65,13 +83,8 @@ def training_dataset(filenames, fmt, batch_size, shuffle_buffer, distort,
   Returns:
     A Dataset of (float32 [batch_size, 24, 24, 3], int32 [batch_size, 1]).
   """
-  def example(value):
-    uint8image, label = _decode(value, fmt)
-    return distort(uint8image), label
-
-  examples = _records(filenames, fmt.record_bytes, None,
-                      shuffle_files=shuffle_buffer > 0).map(
-                          example, num_parallel_calls=num_threads)
+  examples = _examples(filenames, fmt, None, shuffle_buffer > 0, distort,
+                       num_parallel_calls=num_threads)
   if shuffle_buffer:
     examples = examples.shuffle(shuffle_buffer)
   return examples.batch(batch_size, drop_remainder=True).prefetch(2)
@@ -93,14 +106,8 @@ def eval_dataset(filenames, fmt, batch_size, num_epochs, preprocess,
   Returns:
     A Dataset of (float32 [n, 24, 24, 3], int32 [n, 1]).
   """
-  def example(value):
-    uint8image, label = _decode(value, fmt)
-    return preprocess(uint8image), label
-
-  examples = _records(filenames, fmt.record_bytes, num_epochs,
-                      shuffle_files=False).map(
-                          example, num_parallel_calls=num_threads,
-                          deterministic=True)
+  examples = _examples(filenames, fmt, num_epochs, False, preprocess,
+                       num_parallel_calls=num_threads, deterministic=True)
   return examples.batch(batch_size,
                         drop_remainder=num_epochs is None).prefetch(2)
 

@@ -7,11 +7,6 @@ these functions, so that an image file becomes the same 32x32 pixels, and so
 the same logits, whichever of them reads it.
 """
 
-import contextlib
-import os
-import sys
-import tempfile
-
 import numpy as np
 import tensorflow as tf
 
@@ -19,6 +14,7 @@ from cifar10_data import DEPTH
 from cifar10_data import HEIGHT
 from cifar10_data import WIDTH
 from cifar10_prepare import file_problem
+from cifar10_prepare import native_stderr
 from cifar10_prepare import one_line
 from cifar10_prepare import op_error_reason
 from cifar10_prepare import UserError
@@ -65,7 +61,8 @@ def decode_and_resize(encoded):
 
 # How the files that `tf.io.decode_image` reads begin: PNG, JPEG, GIF, BMP,
 # WebP (a RIFF container) and JPEG XL (bare, or in its container).
-IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a',
+JPEG_SIGNATURE = b'\xff\xd8\xff'
+IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', JPEG_SIGNATURE, b'GIF87a',
                     b'GIF89a', b'BM', b'RIFF', b'\xff\x0a',
                     b'\x00\x00\x00\x0cJXL ')
 
@@ -107,22 +104,6 @@ def read_image_file(path):
 JPEG_DAMAGE = ('Corrupt JPEG data', 'Premature end of JPEG file')
 
 
-@contextlib.contextmanager
-def _native_stderr(lines):
-  """Collects into `lines` what native code writes to stderr meanwhile."""
-  sys.stderr.flush()
-  saved = os.dup(2)
-  with tempfile.TemporaryFile() as sink:
-    os.dup2(sink.fileno(), 2)
-    try:
-      yield
-    finally:
-      os.dup2(saved, 2)
-      os.close(saved)
-      sink.seek(0)
-      lines.extend(sink.read().decode('utf-8', 'replace').splitlines())
-
-
 class Decoder(object):
   """Decodes image files to 32x32 RGB, refusing damaged ones.
 
@@ -143,7 +124,10 @@ class Decoder(object):
       if data is None:
         data = read_image_file(path)
       native = []
-      with _native_stderr(native):
+      if data.startswith(JPEG_SIGNATURE):  # Only libjpeg speaks of damage.
+        with native_stderr(native):
+          pixels = self._sess.run(self._pixels, {self._encoded: data})
+      else:
         pixels = self._sess.run(self._pixels, {self._encoded: data})
     except UserError as e:
       return None, str(e)

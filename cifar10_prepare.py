@@ -18,6 +18,7 @@ This module does not import TensorFlow, so that the environment can be set up
 before TensorFlow loads.
 """
 
+import contextlib
 import os
 import stat
 import sys
@@ -75,6 +76,23 @@ LOAD_NOISE = ('All log messages before absl::InitializeLog() is called',
               'To enable the following instructions')
 
 
+@contextlib.contextmanager
+def native_stderr(lines):
+  """Holds back what native code writes to stderr (file descriptor 2)
+  meanwhile; its lines are appended to `lines` at the end of the block."""
+  sys.stderr.flush()
+  saved = os.dup(2)
+  with tempfile.TemporaryFile() as held:
+    os.dup2(held.fileno(), 2)
+    try:
+      yield
+    finally:
+      os.dup2(saved, 2)
+      os.close(saved)
+      held.seek(0)
+      lines.extend(held.read().decode('utf-8', 'replace').splitlines(True))
+
+
 def load_tensorflow():
   """Sets the environment, then imports TensorFlow without its load noise.
 
@@ -87,21 +105,15 @@ def load_tensorflow():
     The tensorflow module.
   """
   configure_environment()
-  sys.stderr.flush()
-  saved = os.dup(2)
-  with tempfile.TemporaryFile() as held:
-    os.dup2(held.fileno(), 2)
-    try:
+  lines = []
+  try:
+    with native_stderr(lines):
       import tensorflow as tf  # pylint: disable=g-import-not-at-top
       tf.config.list_physical_devices('GPU')  # CUDA speaks now, once.
-    finally:
-      os.dup2(saved, 2)
-      os.close(saved)
-      held.seek(0)
-      for line in held.read().decode('utf-8', 'replace').splitlines(True):
-        if not any(noise in line for noise in LOAD_NOISE):
-          sys.stderr.write(line)
-      sys.stderr.flush()
+  finally:
+    sys.stderr.writelines(line for line in lines
+                          if not any(noise in line for noise in LOAD_NOISE))
+    sys.stderr.flush()
   return tf
 
 

@@ -364,11 +364,7 @@ def test_a_folder_of_images_trains_evaluates_and_predicts(tmp_path):
 
 
 def test_cifar100_on_a_folder_of_cifar10_format_records_is_refused(tmp_path):
-  images = tmp_path / 'images'
-  _image_folder(str(images), per_class=4)
-  data_dir = str(tmp_path / 'records')
-  cifar10_make_records.make_records(str(images), data_dir, test_fraction=0.25,
-                                    seed=0)
+  data_dir = _own_records(tmp_path)
   with flagsaver.flagsaver(dataset='cifar100', data_dir=data_dir):
     with pytest.raises(UserError, match=r'--data_dir=%s holds CIFAR-10-format '
                        r'record files .*: drop --dataset=cifar100'

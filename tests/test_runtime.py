@@ -341,7 +341,7 @@ def test_signal_in_a_training_run_saves_the_current_step(tmp_path, capsys):
 def test_polling_lists_new_checkpoints_once_oldest_first(tmp_path, capsys):
   train_dir = str(tmp_path)
   paths = _save_checkpoints(train_dir, [10, 20, 30])
-  evaluated, vanished = {10}, set()
+  evaluated, vanished = {10: None}, set()
   found = cifar10_checkpoints.new_checkpoints(train_dir, evaluated, vanished)
   assert found == [(20, paths[1]), (30, paths[2])]
   for suffix in ('.index', '.data-00000-of-00001'):
@@ -351,7 +351,7 @@ def test_polling_lists_new_checkpoints_once_oldest_first(tmp_path, capsys):
     assert found == [(30, paths[2])]
   assert capsys.readouterr().out.count('was removed before it could be '
                                        'evaluated') == 1
-  assert cifar10_checkpoints.new_checkpoints(str(tmp_path / 'none'), set(),
+  assert cifar10_checkpoints.new_checkpoints(str(tmp_path / 'none'), {},
                                          set()) == []
 
 
@@ -372,7 +372,7 @@ def test_readers_find_the_checkpoints_of_a_moved_folder(tmp_path, capsys):
   newest = cifar10_checkpoints.checkpoint_to_read(train_dir)
   assert newest == os.path.join(train_dir, 'model.ckpt-20')
   assert 'lists no checkpoint that is there' in capsys.readouterr().out
-  found = cifar10_checkpoints.new_checkpoints(train_dir, set(), set())
+  found = cifar10_checkpoints.new_checkpoints(train_dir, {}, set())
   assert [step for step, _ in found] == [10, 20]
 
 
@@ -387,7 +387,7 @@ def test_readers_find_the_checkpoints_when_the_list_is_garbage(tmp_path,
       in capsys.readouterr().out
   vanished = set()
   for _ in range(2):
-    found = cifar10_checkpoints.new_checkpoints(train_dir, set(), vanished)
+    found = cifar10_checkpoints.new_checkpoints(train_dir, {}, vanished)
     assert found == [(5, paths[0]), (10, paths[1])]
   assert capsys.readouterr().out.count('cannot be parsed') == 1  # Once.
 
