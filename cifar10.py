@@ -200,7 +200,7 @@ def distorted_inputs():
   """
   images, labels = cifar10_input.distorted_inputs(
       data_dir=data_dir(), batch_size=FLAGS.batch_size,
-      num_classes=num_classes())
+      num_classes=num_classes(), deterministic=FLAGS.deterministic)
   return tf.cast(images, _dtype()), labels
 
 

@@ -9,6 +9,8 @@ evaluation. `cifar10_input.distorted_inputs()` and `inputs()` call it; the
 queues stay the default, as in the tutorial.
 """
 
+import warnings
+
 import tensorflow as tf
 
 import cifar10_data
@@ -64,8 +66,12 @@ def _examples(filenames, fmt, num_epochs, shuffle_files, preprocess,
     uint8image, label = _decode(value, fmt)
     return preprocess(uint8image), label
 
-  return _records(filenames, fmt.record_bytes, num_epochs,
-                  shuffle_files).map(example, **map_options)
+  records = _records(filenames, fmt.record_bytes, num_epochs, shuffle_files)
+  with warnings.catch_warnings():
+    # Under --seed, the random ops of `preprocess` take their seeds from the
+    # graph's, as they should; TensorFlow warns that they might.
+    warnings.filterwarnings('ignore', 'Seed .* from outer graph')
+    return records.map(example, **map_options)
 
 
 def training_dataset(filenames, fmt, batch_size, shuffle_buffer, distort,
@@ -122,5 +128,8 @@ def next_batch(dataset):
   """
   images, labels = tf.compat.v1.data.make_one_shot_iterator(
       dataset).get_next()
-  tf.compat.v1.summary.image('images', images)
+  # Tagged `images` in any name scope, as the queues' batches are.
+  tf.compat.v1.add_to_collection(
+      tf.compat.v1.GraphKeys.SUMMARIES,
+      tf.raw_ops.ImageSummary(tag='images', tensor=images))
   return images, tf.reshape(labels, [-1])

@@ -235,6 +235,10 @@ def train(server, cluster, task_index):
   num_workers = cluster.num_tasks('worker')
   worker_device = '/job:worker/task:%d' % task_index
   with tf.Graph().as_default():
+    # Worker i draws from --seed + i: one seed for all would have every
+    # worker read the same images, distorted alike, in the same order.
+    cifar10_runtime.seed_graph(
+        None if FLAGS.seed is None else FLAGS.seed + task_index)
     train_op, loss, opt, worker_steps = sync_train_op(cluster, task_index)
     global_step = tf.compat.v1.train.get_global_step()
     done = tf.group(*[q.enqueue(task_index)
@@ -391,6 +395,12 @@ def serve(server, cluster, task_index):
 
 def main(argv=None):  # pylint: disable=unused-argument
   tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
+  if FLAGS.deterministic:
+    sys.exit(error_line(
+        '--deterministic is for cifar10-train and cifar10-multi-gpu-train: '
+        'here each step sums the gradients of the workers in the order they '
+        'arrive and drops late ones, which no seed repeats. --seed alone is '
+        'taken'))
   try:
     cluster, job_name, task_index = cluster_and_task()
   except ClusterError as e:

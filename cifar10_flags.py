@@ -5,9 +5,11 @@
 A command defines the groups it takes when it is imported: the trainers
 `define_trainer_flags()`, the commands that read a trained model
 `define_reader_flags()`, those that may replace their earlier output
-`define_overwrite_flag()`. A group already defined is not defined again, so
-tests can import every command into one process. The flags of the model and
-its data are in cifar10.py, cifar10_input.py and cifar10_data.py.
+`define_overwrite_flag()`; --seed (`define_seed_flag()`) is shared by the
+trainers and cifar10-make-records. A group already defined is not defined
+again, so tests can import every command into one process. The flags of
+the model and its data are in cifar10.py, cifar10_input.py and
+cifar10_data.py.
 
 `parser()` makes each command's flags parser: its own --help, an honest
 --helpfull, and one line for a bad flag.
@@ -57,18 +59,47 @@ def define_trainer_flags():
   tf.compat.v1.flags.DEFINE_integer(
       'save_checkpoint_secs', 600,
       'Seconds between checkpoints: how cifar10_train.py saves unless '
-      '--save_checkpoint_steps is given; the other trainers save by time '
-      'only when this is given. One is also written at the last step.',
+      '--save_checkpoint_steps or --deterministic is given; the other '
+      'trainers save by time only when this is given. One is also written '
+      'at the last step.',
       lower_bound=1)
   tf.compat.v1.flags.DEFINE_integer(
       'save_checkpoint_steps', 1000,
       'Steps between checkpoints: how the multi-tower and distributed '
       'trainers save unless --save_checkpoint_secs is given; '
-      'cifar10_train.py saves by steps only when this is given.',
+      'cifar10_train.py saves by steps when this or --deterministic is '
+      'given.',
       lower_bound=1)
   tf.compat.v1.flags.DEFINE_integer(
       'save_summaries_steps', 100,
       'Steps between TensorBoard summaries.', lower_bound=1)
+  define_seed_flag()
+  tf.compat.v1.flags.DEFINE_boolean(
+      'deterministic', False,
+      'With --seed: train so that a second run with the same flags, on the '
+      'same machine and TensorFlow, writes the same checkpoints bit for bit '
+      'and prints the same losses. It costs speed: one thread reads and '
+      'distorts, and checkpoints are saved by steps. The distributed '
+      'trainer refuses it.')
+  tf.compat.v1.flags.register_multi_flags_validator(
+      ['deterministic', 'seed'],
+      lambda f: not f['deterministic'] or f['seed'] is not None,
+      message='--deterministic needs --seed=N, the seed whose run it is to '
+      'repeat')
+
+
+def define_seed_flag():
+  """Defines --seed, of the trainers and of cifar10-make-records. Calling
+  it again does nothing."""
+  if 'seed' in FLAGS:
+    return
+  tf.compat.v1.flags.DEFINE_integer(
+      'seed', None,
+      'Seed of the random draws. Trainers: the initial weights, the order of '
+      'the files, the distortions and the shuffle follow from it (add '
+      '--deterministic for the same bits every run); without it every run '
+      'draws anew. cifar10-make-records: the test split and the order of '
+      'the records; without it, 0.')
 
 
 def checkpoint_schedule(secs_flag, steps_flag, by_default):

@@ -12,6 +12,10 @@ an epoch; evaluation takes the central 24x24 and standardizes it, in file
 order. Training reads `--records_per_read` records at once and maps
 `distort_image` over them, image by image; 1 reads them one at a time.
 
+With --deterministic (and --seed), the batches repeat bit for bit from run
+to run: the training step itself reads and distorts, in one fixed order
+(`_repeatable_shuffle_batch`).
+
 `--input_pipeline=tf_data` feeds the same functions from tf.data instead
 (cifar10_dataset.py). What files make up a split, and the checks that stop
 a script on bad data before any queue starts, are in cifar10_data.py.
@@ -228,13 +232,16 @@ def epoch_size(data_dir, eval_data=False, num_records=None):
   return num_records
 
 
-def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES):
+def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES,
+                     deterministic=False):
   """Shuffled batches of distorted training images.
 
   Args:
     data_dir: The folder of record files.
     batch_size: Images per batch.
     num_classes: Labels must be below it.
+    deterministic: Make the batches a function of the graph's seed alone:
+      one thread reads and distorts, in an order that repeats.
 
   Returns:
     images: float32 Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3].
@@ -260,7 +267,7 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES):
             'starting to train.'.format(buffer_size))
       return cifar10_dataset.next_batch(cifar10_dataset.training_dataset(
           filenames, cifar10_data.record_format(), batch_size, buffer_size,
-          distort_image, preprocess_thread_count()))
+          distort_image, 1 if deterministic else preprocess_thread_count()))
     if cifar10_data.is_standard_folder(data_dir):
       print('Filling queue with {} CIFAR images before starting to train. '
             'This will take a few minutes.'.format(min_queue_examples))
@@ -269,6 +276,9 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES):
             'train.'.format(min_queue_examples, data_dir))
 
     filename_queue = tf.compat.v1.train.string_input_producer(filenames)
+    if deterministic:
+      return _repeatable_shuffle_batch(filename_queue, min_queue_examples,
+                                       batch_size)
     if FLAGS.records_per_read == 1:
       record = read_cifar10(filename_queue)
       image = distort_image(record.uint8image)
@@ -325,3 +335,55 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
   return _generate_image_and_label_batch(
       image, record.label, min_queue_examples, batch_size, shuffle=False,
       allow_smaller_final_batch=num_epochs is not None)
+
+
+def _repeatable_shuffle_batch(filename_queue, min_queue_examples,
+                              batch_size):
+  """Shuffled, distorted training batches that a graph seed repeats exactly.
+
+  With `shuffle_batch`, threads race to fill the queue: which images a
+  batch is drawn from depends on how far they got, and each random op of
+  the distortions serves whichever thread asks first. Here nothing
+  depends on timing. Before each draw of a batch, the same session step tops the
+  shuffling queue up, read by read, while a whole read still fits, and
+  distorts the images one after another. One thread runs those steps into
+  a first-in first-out queue, so the next batch is made while the model
+  trains on this one.
+
+  Args:
+    filename_queue: The queue of training file names.
+    min_queue_examples: Examples the shuffling queue keeps after a draw.
+    batch_size: Examples per batch.
+
+  Returns:
+    images: float32 Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3].
+    labels: int32 Tensor [batch_size].
+  """
+  capacity = min_queue_examples + 3 * batch_size
+  # At most two batches a read: then a topped-up queue always holds a batch
+  # beyond the examples it keeps.
+  per_read = min(FLAGS.records_per_read, 2 * batch_size)
+  queue = tf.queue.RandomShuffleQueue(
+      capacity, min_queue_examples, [tf.float32, tf.int32],
+      shapes=[[IMAGE_SIZE, IMAGE_SIZE, 3], [1]])
+
+  def top_up(unused_size):
+    record = read_cifar10(filename_queue, per_read)
+    images = tf.map_fn(distort_image, record.uint8image,
+                       fn_output_signature=tf.float32, parallel_iterations=1)
+    with tf.control_dependencies(
+        [queue.enqueue_many([images, record.label])]):
+      return queue.size()
+
+  topped_up, = tf.while_loop(lambda size: capacity - size >= per_read,
+                             top_up, [queue.size()])
+  with tf.control_dependencies([topped_up]):
+    images, labels = queue.dequeue_many(batch_size)
+  images, labels = tf.compat.v1.train.batch(
+      [images, labels], batch_size, num_threads=1, capacity=2 * batch_size,
+      enqueue_many=True)
+  # Tagged `images` inside the caller's name scope too, as the queues' are.
+  tf.compat.v1.add_to_collection(
+      tf.compat.v1.GraphKeys.SUMMARIES,
+      tf.raw_ops.ImageSummary(tag='images', tensor=images))
+  return images, tf.reshape(labels, [-1])

@@ -54,8 +54,7 @@ tf.compat.v1.flags.DEFINE_float(
     'test_fraction', 0.2,
     'Share of each class that goes to test_batch.bin when IMAGE_DIR has no '
     'train/ and test/ folders.', lower_bound=0.0, upper_bound=0.9)
-tf.compat.v1.flags.DEFINE_integer(
-    'seed', 0, 'Seed of the test split and of the order of the records.')
+cifar10_flags.define_seed_flag()  # Shared with the trainers; here 0 if unset.
 cifar10_flags.define_overwrite_flag()
 
 # Records in each data_batch_N.bin, as in CIFAR-10.
@@ -385,7 +384,7 @@ def main(argv):
           '--dataset=%s here, and train on them with the default '
           '--dataset=cifar10' % FLAGS.dataset)
     rows, skipped = make_records(image_dir, data_dir, FLAGS.test_fraction,
-                                 FLAGS.seed, FLAGS.overwrite)
+                                 FLAGS.seed or 0, FLAGS.overwrite)
     print('Wrote %d classes to %s%s. Train with: cifar10-train --data_dir=%s'
           % (len(rows), data_dir,
              ' (%d files skipped)' % skipped if skipped else '', data_dir))
@@ -395,7 +394,7 @@ def main(argv):
 # What --help shows: how to call the command, and its flags by group.
 USAGE = 'cifar10-make-records [flags] IMAGE_DIR DATA_DIR'
 HELP_GROUPS = (('Records', 'cifar10_make_records'),
-               ('Output', 'cifar10_flags'))
+               ('Seed and output', 'cifar10_flags'))
 
 
 def run():

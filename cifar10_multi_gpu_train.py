@@ -126,6 +126,10 @@ def tower_gradients(opt, batches):
       with tf.device('/gpu:%d' % i), tf.name_scope(
           '%s_%d' % (cifar10.TOWER_NAME, i)) as scope:
         images, labels = batch() if callable(batch) else batch
+        # TensorBoard's `images`: the last tower's (see last_tower_summaries).
+        tf.compat.v1.add_to_collection(
+            tf.compat.v1.GraphKeys.SUMMARIES,
+            tf.raw_ops.ImageSummary(tag='images', tensor=images))
         loss = tower_loss(scope, images, labels)
         # The first tower made the variables; the others reuse them.
         tf.compat.v1.get_variable_scope().reuse_variables()
@@ -139,17 +143,28 @@ def last_tower_summaries(num_towers):
   """The summaries of the last tower and of everything outside the towers.
 
   Every tower makes the same tags; the last tower's stand for all of them.
+  The input's own image summary is left out: fetching it would dequeue a
+  batch of its own, one that no tower trains on, and with --deterministic
+  would let timing decide which batch each tower gets. The last tower's
+  batch is shown under its tag instead.
   """
-  others = tuple('%s_%d/' % (cifar10.TOWER_NAME, i)
-                 for i in range(num_towers - 1))
+  towers = tuple('%s_%d/' % (cifar10.TOWER_NAME, i)
+                 for i in range(num_towers))
+
+  def kept(summary):
+    if summary.op.name.startswith(towers[-1]):
+      return True
+    return (not summary.op.name.startswith(towers) and
+            summary.op.type != 'ImageSummary')
   return [s for s in
           tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.SUMMARIES)
-          if not s.op.name.startswith(others)]
+          if kept(s)]
 
 
 def train():
   """Trains until the global step reaches --max_steps."""
   with tf.Graph().as_default(), tf.device('/cpu:0'):
+    cifar10_runtime.seed_graph(FLAGS.seed, FLAGS.deterministic)
     global_step = tf.compat.v1.train.get_or_create_global_step()
     lr = cifar10.learning_rate(global_step)
     opt = tf.compat.v1.train.GradientDescentOptimizer(lr)
@@ -158,8 +173,14 @@ def train():
     images, labels = cifar10.distorted_inputs()
     batch_queue = prefetch_queue([images, labels], capacity=2 * FLAGS.num_gpus)
 
-    grads, loss, loss_averages_op = tower_gradients(
-        opt, [batch_queue.dequeue] * FLAGS.num_gpus)
+    if FLAGS.deterministic:
+      # The towers would take their batches in whichever order they ask:
+      # one dequeue for all gives tower i the i-th batch every time.
+      images, labels = batch_queue.dequeue_many(FLAGS.num_gpus)
+      batches = list(zip(tf.unstack(images), tf.unstack(labels)))
+    else:
+      batches = [batch_queue.dequeue] * FLAGS.num_gpus
+    grads, loss, loss_averages_op = tower_gradients(opt, batches)
     # The update of cifar10.train(): descent, then the moving averages.
     train_op = tf.group(cifar10.apply_and_average(grads, global_step, lr),
                         loss_averages_op)

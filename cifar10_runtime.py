@@ -15,7 +15,8 @@ their own files; this module holds what keeps those loops safe:
 * `clean_exit()`: each script's `main` runs inside it, so that a user error
   or a signal ends the script with one line and an exit status, not a
   traceback;
-* the train_dir's lock (one trainer at a time) and the evaluator's.
+* the train_dir's lock (one trainer at a time) and the evaluator's;
+* `seed_graph()`: what --seed and --deterministic set.
 
 Everything takes its settings as arguments, so tests can call it directly.
 """
@@ -405,6 +406,21 @@ def _signals_stop_training():
     os.close(write_fd)
     watcher.join(5)
     os.close(read_fd)
+
+
+def seed_graph(seed, deterministic=False):
+  """Seeds the random ops of the default graph; call it before building.
+
+  Args:
+    seed: --seed; None, and each run draws anew.
+    deterministic: --deterministic: also turn TensorFlow's op determinism
+      on, for the rest of the process. Kernels that would add up in
+      whatever order their threads finish (on GPUs mostly) then use an
+      order that repeats.
+  """
+  tf.compat.v1.set_random_seed(seed)
+  if deterministic:
+    tf.config.experimental.enable_op_determinism()
 
 
 def say_slow_settings(num_towers=1):

@@ -41,6 +41,7 @@ cifar10_flags.define_trainer_flags()
 def train():
   """Trains until the global step reaches --max_steps."""
   with tf.Graph().as_default():
+    cifar10_runtime.seed_graph(FLAGS.seed, FLAGS.deterministic)
     global_step = tf.compat.v1.train.get_or_create_global_step()
 
     # Reading and distorting images stays on the CPU, wherever the model
@@ -65,9 +66,11 @@ def train():
           run.nan_loss_hook(step_after, loss),
           cifar10_runtime.CheckpointSaverHook(
               FLAGS.train_dir, scaffold=scaffold,
+              # By steps when deterministic: at the same steps every run.
               **cifar10_flags.checkpoint_schedule(
                   FLAGS['save_checkpoint_secs'],
-                  FLAGS['save_checkpoint_steps'], 'secs')),
+                  FLAGS['save_checkpoint_steps'],
+                  'steps' if FLAGS.deterministic else 'secs')),
           cifar10_runtime.LoggerHook(step_after, loss, FLAGS.batch_size,
                                      FLAGS.log_frequency),
           run.stop_hook,

@@ -83,7 +83,7 @@ FILE_FLAGS = {
 FREE = {
     'fresh_start', 'fall_back_checkpoint', 'log_device_placement', 'use_fp16',
     'fast_lrn', 'fake_data', 'run_once', 'ps_hosts', 'worker_hosts',
-    'json', 'tflite', 'tflite_quantize', 'overwrite', 'seed',
+    'json', 'tflite', 'tflite_quantize', 'overwrite', 'seed', 'deterministic',
 }
 
 

@@ -70,18 +70,20 @@ def test_distort_image_draws_each_image_its_own_distortions():
     assert abs(out.mean()) < 1e-4 and abs(out.std() - 1.0) < 1e-3
 
 
-@pytest.mark.parametrize('pipeline, records_per_read', [
-    ('queues', 128), ('queues', 1), ('tf_data', 128)])
+@pytest.mark.parametrize('pipeline, records_per_read, deterministic', [
+    ('queues', 128, False), ('queues', 1, False), ('tf_data', 128, False),
+    ('queues', 128, True), ('tf_data', 128, True)])
 def test_editing_the_distortion_chain_changes_what_training_sees(
-    small_data_dir, monkeypatch, pipeline, records_per_read):
-  # A fork that blanks every image: the default pipeline must follow it.
+    small_data_dir, monkeypatch, pipeline, records_per_read, deterministic):
+  # A fork that blanks every image: every pipeline must follow it.
   monkeypatch.setattr(cifar10_input, 'distort_image',
                       lambda uint8image: tf.zeros([24, 24, 3]))
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
                            num_preprocess_threads=2, input_pipeline=pipeline,
                            records_per_read=records_per_read):
     with tf.Graph().as_default():
-      images, _ = cifar10_input.distorted_inputs(small_data_dir, 16)
+      images, _ = cifar10_input.distorted_inputs(
+          small_data_dir, 16, deterministic=deterministic)
       with tf.compat.v1.train.MonitoredSession() as sess:
         batch = sess.run(images)
   assert batch.shape == (16, 24, 24, 3) and not batch.any()
@@ -134,19 +136,21 @@ def test_eval_image_is_standardized_central_crop(tmp_path, pipeline):
                                atol=1e-5)
 
 
-@pytest.mark.parametrize('pipeline, records_per_read', [
-    ('queues', 128), ('queues', 1), ('tf_data', 128)])
-def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
-                                                   pipeline, records_per_read):
+@pytest.mark.parametrize('pipeline, records_per_read, deterministic', [
+    ('queues', 128, False), ('queues', 1, False), ('tf_data', 128, False),
+    ('queues', 128, True), ('tf_data', 128, True)])
+def test_distorted_inputs_shapes_and_image_summary(
+    small_data_dir, capsys, pipeline, records_per_read, deterministic):
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.002,
                            num_preprocess_threads=2, input_pipeline=pipeline,
                            records_per_read=records_per_read):
     with tf.Graph().as_default():
-      images, labels = cifar10_input.distorted_inputs(small_data_dir, 16)
-      tags = [t.op.name for t in
-              tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.SUMMARIES)]
+      images, labels = cifar10_input.distorted_inputs(
+          small_data_dir, 16, deterministic=deterministic)
+      summaries = [s for s in tf.compat.v1.get_collection(
+          tf.compat.v1.GraphKeys.SUMMARIES) if s.op.type == 'ImageSummary']
       with tf.compat.v1.train.MonitoredSession() as sess:
-        x, y = sess.run([images, labels])
+        x, y, summary = sess.run([images, labels, summaries])
   out = capsys.readouterr().out
   if pipeline == 'queues':  # The tutorial's line, where it is true.
     assert ('Filling queue with 100 CIFAR images before starting to train. '
@@ -160,7 +164,10 @@ def test_distorted_inputs_shapes_and_image_summary(small_data_dir, capsys,
   # Each distorted image is standardized: zero mean, unit spread.
   np.testing.assert_allclose(x.mean(axis=(1, 2, 3)), 0.0, atol=1e-4)
   np.testing.assert_allclose(x.std(axis=(1, 2, 3)), 1.0, atol=1e-3)
-  assert any(t.endswith('images') for t in tags)
+  # TensorBoard's `images` tab: three images of a batch, whatever the path.
+  [summary] = summary
+  assert [v.tag for v in tf.compat.v1.Summary.FromString(summary).value] == [
+      'images/image/0', 'images/image/1', 'images/image/2']
 
 
 def test_own_records_fill_the_queue_without_the_tutorials_promise(
@@ -267,9 +274,10 @@ def test_label_out_of_range_is_named(small_data_dir, tmp_path):
     cifar10_input.inputs(True, data_dir, 8)
 
 
-@pytest.mark.parametrize('records_per_read', [128, 1])
-def test_every_image_of_a_read_draws_its_own_distortions(tmp_path,
-                                                         records_per_read):
+@pytest.mark.parametrize('records_per_read, deterministic', [
+    (128, False), (1, False), (128, True)])
+def test_every_image_of_a_read_draws_its_own_distortions(
+    tmp_path, records_per_read, deterministic):
   # One image, 300 times: the batch differs only by the random draws.
   image = _known_records(1)[1][0]
   folder = tmp_path / 'cifar-10-batches-bin'
@@ -280,7 +288,8 @@ def test_every_image_of_a_read_draws_its_own_distortions(tmp_path,
                            num_preprocess_threads=2,
                            records_per_read=records_per_read):
     with tf.Graph().as_default():
-      images, labels = cifar10_input.distorted_inputs(str(folder), 64)
+      images, labels = cifar10_input.distorted_inputs(
+          str(folder), 64, deterministic=deterministic)
       with tf.compat.v1.train.MonitoredSession() as sess:
         batch, labels = sess.run([images, labels])
   assert set(labels) == {3}

@@ -106,10 +106,15 @@ def test_summaries_drop_the_tower_prefix(small_data_dir):
       tags.add(tf.get_static_value(tag_input).item().decode())
   assert {'conv1/activations', 'conv1/sparsity', 'softmax_linear/sparsity',
           'total_loss', 'total_loss (raw)', 'cross_entropy',
-          'learning_rate', 'conv1/weights', 'conv1/weights/gradients'} <= tags
+          'learning_rate', 'conv1/weights', 'conv1/weights/gradients',
+          'images'} <= tags
   assert not [t for t in tags if t.startswith('tower')]
   # One summary per tag: the last tower's stand for all.
   assert len(tags) == len(kept)
+  # The images of the last tower's batch: the input's own image summary
+  # would take a batch from the queue that no tower trains on.
+  [images] = [s for s in kept if s.op.type == 'ImageSummary']
+  assert images.op.name.startswith('tower_1/')
 
 
 def test_one_input_pipeline_whatever_the_number_of_towers(small_data_dir):
