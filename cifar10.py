@@ -4,8 +4,7 @@
 
 How the scripts use it:
 
-  images, labels = distorted_inputs()     # training batches (inputs() to
-                                          # evaluate)
+  images, labels = distorted_inputs()     # training batches; inputs() too
   logits = inference(images)              # the network
   total_loss = loss(logits, labels)       # cross-entropy + weight decay
   train_op = train(total_loss, global_step)
@@ -20,6 +19,7 @@ the towers of cifar10_multi_gpu_train.py share them.
 
 import os
 import re
+import zlib
 
 import numpy as np
 import tensorflow as tf
@@ -162,8 +162,13 @@ def _variable_with_weight_decay(name, shape, stddev, wd):
   Returns:
     The variable.
   """
-  initializer = tf.compat.v1.truncated_normal_initializer(stddev=stddev,
-                                                          dtype=_dtype())
+  # Under --seed, a seed of its own from the variable's full name: a layer
+  # starts from the same weights whatever is added before it.
+  full_name = tf.compat.v1.get_variable_scope().name + '/' + name
+  seed = (None if tf.compat.v1.get_default_graph().seed is None
+          else zlib.crc32(full_name.encode()))
+  initializer = tf.compat.v1.truncated_normal_initializer(
+      stddev=stddev, seed=seed, dtype=_dtype())
   var = _variable_on_cpu(name, shape, initializer)
   if wd is not None:
     decay = tf.multiply(tf.nn.l2_loss(var), wd, name='weight_loss')
@@ -216,11 +221,9 @@ def inputs(eval_data, num_epochs=None):
       type.
     labels: int32 Tensor [batch_size].
   """
-  images, labels = cifar10_input.inputs(eval_data=eval_data,
-                                        data_dir=data_dir(),
-                                        batch_size=FLAGS.batch_size,
-                                        num_epochs=num_epochs,
-                                        num_classes=num_classes())
+  images, labels = cifar10_input.inputs(
+      eval_data=eval_data, data_dir=data_dir(), batch_size=FLAGS.batch_size,
+      num_epochs=num_epochs, num_classes=num_classes())
   return tf.cast(images, _dtype()), labels
 
 
@@ -362,10 +365,8 @@ def add_loss_summaries(total_loss, scope=None):
   tracked = {}
   for tensor in losses:
     # A tower's total has an op name such as 'tower_0/total_loss_1'.
-    if tensor is total_loss:
-      tag = 'total_loss'
-    else:
-      tag = re.sub('%s_[0-9]*/' % TOWER_NAME, '', tensor.op.name)
+    tag = ('total_loss' if tensor is total_loss else
+           re.sub('%s_[0-9]*/' % TOWER_NAME, '', tensor.op.name))
     if tensor.op.name != tag:
       # Renamed as one device names it, outside any tower, so that its
       # average is checkpointed as `<tag>/avg` whatever the trainer and the
@@ -389,8 +390,7 @@ def learning_rate(global_step):
   Returns:
     Scalar float32 Tensor, summarized as `learning_rate`.
   """
-  steps_per_epoch = (cifar10_input.epoch_size(data_dir()) /
-                     FLAGS.batch_size)
+  steps_per_epoch = cifar10_input.epoch_size(data_dir()) / FLAGS.batch_size
   rate = tf.compat.v1.train.exponential_decay(
       INITIAL_LEARNING_RATE, global_step,
       decay_steps=int(steps_per_epoch * NUM_EPOCHS_PER_DECAY),

@@ -78,8 +78,8 @@ def define_trainer_flags():
       'deterministic', False,
       'With --seed: train so that a second run with the same flags, on the '
       'same machine and TensorFlow, writes the same checkpoints bit for bit '
-      'and prints the same losses. It costs speed: one thread reads and '
-      'distorts, and checkpoints are saved by steps. The distributed '
+      'and prints the same losses. One thread then reads and distorts, in '
+      'a fixed order, and checkpoints are saved by steps. The distributed '
       'trainer refuses it.')
   tf.compat.v1.flags.register_multi_flags_validator(
       ['deterministic', 'seed'],

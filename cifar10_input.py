@@ -344,10 +344,10 @@ def _repeatable_shuffle_batch(filename_queue, min_queue_examples,
   With `shuffle_batch`, threads race to fill the queue: which images a
   batch is drawn from depends on how far they got, and each random op of
   the distortions serves whichever thread asks first. Here nothing
-  depends on timing. Before each draw of a batch, the same session step tops the
-  shuffling queue up, read by read, while a whole read still fits, and
-  distorts the images one after another. One thread runs those steps into
-  a first-in first-out queue, so the next batch is made while the model
+  depends on timing: the step that draws a batch first tops the shuffling
+  queue up, one read at a time while a whole read still fits, distorting
+  the images one after another. One thread runs those steps into a
+  first-in first-out queue, so the next batch is made while the model
   trains on this one.
 
   Args:

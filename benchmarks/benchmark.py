@@ -75,7 +75,8 @@ TITLES = {
 }
 MEASUREMENTS = tuple(TITLES)
 VARIANT_GROUPS = ('onednn', 'lrn', 'records_per_read', 'preprocess_threads',
-                  'summaries', 'input_pipeline', 'mixed_precision')
+                  'summaries', 'input_pipeline', 'mixed_precision',
+                  'deterministic')
 
 # How long to measure.
 tf.compat.v1.flags.DEFINE_integer(
@@ -408,6 +409,8 @@ def variants(groups, cores, threads, onednn):
           Variant('mixed_precision', precision, ('ceiling', 'full'), {},
                   (f'--mixed_precision={precision}',))
           for precision in ('bfloat16', 'float16')],
+      'deterministic': [Variant('deterministic', 'deterministic', ('full',),
+                                {}, ('--seed=1', '--deterministic'))],
   }
   return [variant for group in VARIANT_GROUPS if group in groups
           for variant in table[group]]

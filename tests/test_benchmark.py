@@ -201,6 +201,7 @@ def test_variants_change_one_setting_for_the_rows_it_touches():
                   ('--input_pipeline=tf_data',)),
       'bfloat16': (('ceiling', 'full'), {}, ('--mixed_precision=bfloat16',)),
       'float16': (('ceiling', 'full'), {}, ('--mixed_precision=float16',)),
+      'deterministic': (('full',), {}, ('--seed=1', '--deterministic')),
   }
   [onednn_on] = module.variants(['onednn'], cores=2, threads=2, onednn='0')
   assert (onednn_on.name, onednn_on.env) == (

@@ -407,8 +407,10 @@ def test_one_ps_two_workers_train_synchronously_and_eval_reads_the_chief(
     fake_data_root, tmp_path):
   steps = 150
   train_dir = tmp_path / 'train'
+  # --seed is taken here too: worker i draws from --seed + i.
   cluster = _Cluster(tmp_path, '--data_dir=' + fake_data_root,
-                     '--max_steps=%d' % steps, '--log_frequency=25')
+                     '--max_steps=%d' % steps, '--log_frequency=25',
+                     '--seed=5')
   # Where another worker would write, were it not only the chief's job.
   _train_to_the_end(cluster, train_dir, worker1_flags=(
       '--train_dir=%s' % (tmp_path / 'not_the_chief'),))

@@ -208,7 +208,7 @@ from_bytes = model.signatures['serving_default'](
     image_bytes=tf.constant([open(f, 'rb').read() for f in files]))
 pixels = np.load(pixels_path)
 from_pixels = model.signatures['predict_pixels'](images=tf.constant(pixels))
-# LiteRT's interpreter where it is installed, as the README shows; else
+# LiteRT's interpreter where it is installed, as use_your_model.md shows; else
 # TensorFlow's own, the fallback it names.
 try:
   from ai_edge_litert.interpreter import Interpreter

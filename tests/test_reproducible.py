@@ -21,22 +21,39 @@ from conftest import LOG_LINE, QUICK, run_script
 FLAGS = tf.compat.v1.flags.FLAGS
 
 
-def _initial_weights(seed):
-  """conv1's weights as a graph seeded by `seed_graph(seed)` starts them."""
+def _initial_weights(seed, ops_before=0):
+  """{name: value} of the network's variables as a graph seeded by
+  `seed_graph(seed)` starts them, after `ops_before` other random ops."""
   with tf.Graph().as_default():
     cifar10_runtime.seed_graph(seed)
+    for _ in range(ops_before):
+      tf.random.uniform([1])
     cifar10.inference(tf.zeros([1, 24, 24, 3]))
-    [weights] = [v for v in tf.compat.v1.trainable_variables()
-                 if v.op.name == 'conv1/weights']
     with tf.compat.v1.Session() as sess:
       sess.run(tf.compat.v1.global_variables_initializer())
-      return sess.run(weights)
+      return {v.op.name: sess.run(v)
+              for v in tf.compat.v1.trainable_variables()}
 
 
 def test_a_seed_fixes_the_initial_weights_and_none_draws_anew():
-  np.testing.assert_array_equal(_initial_weights(1), _initial_weights(1))
-  assert not np.array_equal(_initial_weights(1), _initial_weights(2))
-  assert not np.array_equal(_initial_weights(None), _initial_weights(None))
+  first = _initial_weights(1)
+  for name, value in _initial_weights(1).items():
+    np.testing.assert_array_equal(value, first[name])
+  assert not np.array_equal(_initial_weights(2)['conv1/weights'],
+                            first['conv1/weights'])
+  assert not np.array_equal(_initial_weights(None)['conv1/weights'],
+                            _initial_weights(None)['conv1/weights'])
+
+
+def test_under_a_seed_each_layer_starts_alike_whatever_is_built_before_it():
+  # A layer added to inference() shifts the ids of the ops after it, from
+  # which TensorFlow would derive their seeds.
+  first = _initial_weights(1)
+  for name, value in _initial_weights(1, ops_before=3).items():
+    np.testing.assert_array_equal(value, first[name])
+  # Each weight matrix draws its own values, not a copy of another's.
+  assert not np.array_equal(first['local3/weights'][:192, :192],
+                            first['local4/weights'][:192])
 
 
 def _batches(data_dir, seed, pipeline, count=3):
