@@ -4,7 +4,7 @@
 
 How the scripts use it:
 
-  images, labels = distorted_inputs()     # training batches; inputs() too
+  images, labels = distorted_inputs()     # training; inputs() for eval
   logits = inference(images)              # the network
   total_loss = loss(logits, labels)       # cross-entropy + weight decay
   train_op = train(total_loss, global_step)

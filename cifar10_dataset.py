@@ -128,7 +128,7 @@ def next_batch(dataset):
   """
   images, labels = tf.compat.v1.data.make_one_shot_iterator(
       dataset).get_next()
-  # Tagged `images` in any name scope, as the queues' batches are.
+  # Tagged `images` as given, not under the caller's name scope.
   tf.compat.v1.add_to_collection(
       tf.compat.v1.GraphKeys.SUMMARIES,
       tf.raw_ops.ImageSummary(tag='images', tensor=images))

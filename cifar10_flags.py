@@ -79,8 +79,9 @@ def define_trainer_flags():
       'With --seed: train so that a second run with the same flags, on the '
       'same machine and TensorFlow, writes the same checkpoints bit for bit '
       'and prints the same losses. One thread then reads and distorts, in '
-      'a fixed order, and checkpoints are saved by steps. The distributed '
-      'trainer refuses it.')
+      'a fixed order, and checkpoints are saved by steps unless '
+      '--save_checkpoint_secs is given. The distributed trainer refuses '
+      'it.')
   tf.compat.v1.flags.register_multi_flags_validator(
       ['deterministic', 'seed'],
       lambda f: not f['deterministic'] or f['seed'] is not None,
@@ -95,11 +96,12 @@ def define_seed_flag():
     return
   tf.compat.v1.flags.DEFINE_integer(
       'seed', None,
-      'Seed of the random draws. Trainers: the initial weights, the order of '
-      'the files, the distortions and the shuffle follow from it (add '
-      '--deterministic for the same bits every run); without it every run '
-      'draws anew. cifar10-make-records: the test split and the order of '
-      'the records; without it, 0.')
+      'Seed of the random draws. Trainers: it seeds every random op, so the '
+      'initial weights and the order of the files follow from it; which '
+      'image meets which distortion and place in the shuffle still depends '
+      'on thread timing unless --deterministic is given. Without it every '
+      'run draws anew. cifar10-make-records: the test split and the order '
+      'of the records; without it, 0.')
 
 
 def checkpoint_schedule(secs_flag, steps_flag, by_default):

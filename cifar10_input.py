@@ -13,8 +13,8 @@ order. Training reads `--records_per_read` records at once and maps
 `distort_image` over them, image by image; 1 reads them one at a time.
 
 With --deterministic (and --seed), the batches repeat bit for bit from run
-to run: the training step itself reads and distorts, in one fixed order
-(`_repeatable_shuffle_batch`).
+to run: one thread reads, distorts and shuffles in a fixed order, and the
+training step only dequeues (`_repeatable_shuffle_batch`).
 
 `--input_pipeline=tf_data` feeds the same functions from tf.data instead
 (cifar10_dataset.py). What files make up a split, and the checks that stop
@@ -344,11 +344,11 @@ def _repeatable_shuffle_batch(filename_queue, min_queue_examples,
   With `shuffle_batch`, threads race to fill the queue: which images a
   batch is drawn from depends on how far they got, and each random op of
   the distortions serves whichever thread asks first. Here nothing
-  depends on timing: the step that draws a batch first tops the shuffling
-  queue up, one read at a time while a whole read still fits, distorting
-  the images one after another. One thread runs those steps into a
-  first-in first-out queue, so the next batch is made while the model
-  trains on this one.
+  depends on timing: each draw of a batch first tops the shuffling queue
+  up, in the same session step, one read at a time while a whole read
+  still fits, distorting the images one after another. One thread runs
+  those steps into a first-in first-out queue, which the training step
+  dequeues from, so the next batch is made while the model trains.
 
   Args:
     filename_queue: The queue of training file names.
@@ -382,7 +382,8 @@ def _repeatable_shuffle_batch(filename_queue, min_queue_examples,
   images, labels = tf.compat.v1.train.batch(
       [images, labels], batch_size, num_threads=1, capacity=2 * batch_size,
       enqueue_many=True)
-  # Tagged `images` inside the caller's name scope too, as the queues' are.
+  # Tagged `images`, not `data_augmentation/images`: the raw op takes its
+  # tag as given, whatever the name scope.
   tf.compat.v1.add_to_collection(
       tf.compat.v1.GraphKeys.SUMMARIES,
       tf.raw_ops.ImageSummary(tag='images', tensor=images))

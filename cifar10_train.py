@@ -5,7 +5,7 @@
   python cifar10_train.py                     # downloads the data once
   python cifar10_train.py --fake_data --max_steps=300 \
       --min_fraction_of_examples_in_queue=0.05  # offline demo, a minute
-  python cifar10_train.py --seed=1 --deterministic  # the same bits each run
+  python cifar10_train.py --seed=1 --deterministic --fresh_start  # same bits
 
 Batches of 128; precision @ 1 as cifar10_eval.py reports it on the test set
 (the speed is the benchmark's full step: README, Speed):

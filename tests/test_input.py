@@ -72,7 +72,7 @@ def test_distort_image_draws_each_image_its_own_distortions():
 
 @pytest.mark.parametrize('pipeline, records_per_read, deterministic', [
     ('queues', 128, False), ('queues', 1, False), ('tf_data', 128, False),
-    ('queues', 128, True), ('tf_data', 128, True)])
+    ('queues', 128, True), ('queues', 1, True), ('tf_data', 128, True)])
 def test_editing_the_distortion_chain_changes_what_training_sees(
     small_data_dir, monkeypatch, pipeline, records_per_read, deterministic):
   # A fork that blanks every image: every pipeline must follow it.
