@@ -96,7 +96,8 @@ def prefetch_queue(tensors, capacity):
     capacity: Batches the queue holds.
 
   Returns:
-    The queue; each `dequeue()` gives one batch.
+    The queue; each dequeue gives one batch (`tower_batches` takes one
+    for every tower at once).
   """
   queue = tf.compat.v1.FIFOQueue(
       capacity, dtypes=[t.dtype for t in tensors],
@@ -106,13 +107,30 @@ def prefetch_queue(tensors, capacity):
   return queue
 
 
+def tower_batches(batch_queue, num_towers):
+  """One batch for each tower, all taken in one dequeue.
+
+  Tower i gets the i-th batch. Were each tower to dequeue its own, they
+  would take them in whatever order they happened to ask, and no seed
+  would repeat a run (--deterministic).
+
+  Args:
+    batch_queue: The queue of `prefetch_queue`.
+    num_towers: Batches to take.
+
+  Returns:
+    List of num_towers (images, labels) pairs.
+  """
+  images, labels = batch_queue.dequeue_many(num_towers)
+  return list(zip(tf.unstack(images), tf.unstack(labels)))
+
+
 def tower_gradients(opt, batches):
   """Builds tower i on /gpu:i for each batch; averages their gradients.
 
   Args:
     opt: The optimizer whose `compute_gradients` each tower calls.
-    batches: One (images, labels) pair per tower, or a callable that
-      returns one (called within the tower's scope).
+    batches: One (images, labels) pair per tower.
 
   Returns:
     grads: List of (mean gradient, variable) pairs.
@@ -125,7 +143,7 @@ def tower_gradients(opt, batches):
     for i, batch in enumerate(batches):
       with tf.device('/gpu:%d' % i), tf.name_scope(
           '%s_%d' % (cifar10.TOWER_NAME, i)) as scope:
-        images, labels = batch() if callable(batch) else batch
+        images, labels = batch
         # TensorBoard's `images`: the last tower's (see last_tower_summaries).
         tf.compat.v1.add_to_collection(
             tf.compat.v1.GraphKeys.SUMMARIES,
@@ -173,14 +191,8 @@ def train():
     images, labels = cifar10.distorted_inputs()
     batch_queue = prefetch_queue([images, labels], capacity=2 * FLAGS.num_gpus)
 
-    if FLAGS.deterministic:
-      # The towers would take their batches in whichever order they ask:
-      # one dequeue for all gives tower i the i-th batch every time.
-      images, labels = batch_queue.dequeue_many(FLAGS.num_gpus)
-      batches = list(zip(tf.unstack(images), tf.unstack(labels)))
-    else:
-      batches = [batch_queue.dequeue] * FLAGS.num_gpus
-    grads, loss, loss_averages_op = tower_gradients(opt, batches)
+    grads, loss, loss_averages_op = tower_gradients(
+        opt, tower_batches(batch_queue, FLAGS.num_gpus))
     # The update of cifar10.train(): descent, then the moving averages.
     train_op = tf.group(cifar10.apply_and_average(grads, global_step, lr),
                         loss_averages_op)

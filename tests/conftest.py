@@ -286,6 +286,17 @@ def publish(tmp_path, data, name='cifar-10-binary.tar.gz'):
   return str(served), hashlib.md5(data).hexdigest()
 
 
+def no_file_at(path, kind):
+  """Puts a FIFO (`kind` 'fifo') or a folder ('folder') where a file
+  belongs; returns the pattern of the line that must name it."""
+  if kind == 'fifo':
+    os.mkfifo(str(path))
+  else:
+    os.mkdir(str(path))
+  return r'%s is a %s, not a file' % (re.escape(str(path)),
+                                      'FIFO' if kind == 'fifo' else kind)
+
+
 @contextlib.contextmanager
 def no_hang(seconds=30):
   """Fails the test, rather than hanging it, if the block blocks (reading a

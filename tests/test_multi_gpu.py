@@ -71,7 +71,7 @@ def _build_training_graph(num_gpus, small_data_dir):
       queue = cifar10_multi_gpu_train.prefetch_queue([images, labels],
                                                       2 * num_gpus)
       grads, _, _ = cifar10_multi_gpu_train.tower_gradients(
-          opt, [queue.dequeue] * num_gpus)
+          opt, cifar10_multi_gpu_train.tower_batches(queue, num_gpus))
       cifar10.apply_and_average(grads, global_step, lr)
       kept = cifar10_multi_gpu_train.last_tower_summaries(num_gpus)
   return graph, kept
@@ -126,7 +126,12 @@ def test_one_input_pipeline_whatever_the_number_of_towers(small_data_dir):
   assert count(three, 'FixedLengthRecordReaderV2') == 1
   assert count(one, 'RandomShuffleQueueV2') == count(three,
                                                      'RandomShuffleQueueV2')
-  assert count(three, 'QueueDequeueV2') == 3  # One batch per tower.
+  # The towers' batches come out of the prefetch queue in one dequeue.
+  [dequeue] = [op for op in three.get_operations()
+               if op.type.startswith('QueueDequeue')
+               and op.inputs[0].op.name == 'prefetch_queue']
+  assert dequeue.type == 'QueueDequeueManyV2'
+  assert dequeue.outputs[0].shape[0] == 3
   queue = three.get_operation_by_name('prefetch_queue')
   assert queue.type == 'FIFOQueueV2'
   assert queue.device.upper().endswith('CPU:0')

@@ -17,7 +17,7 @@ import cifar10_checkpoints
 import cifar10_data
 import cifar10_predict
 from cifar10_prepare import UserError
-from conftest import (write_model_checkpoint, encode_png, no_hang,
+from conftest import (write_model_checkpoint, encode_png, no_file_at, no_hang,
                       queues_running, run_script,
                       write_checkpoint_of_other_width,
                       write_constant_checkpoint, write_random_checkpoint)
@@ -355,14 +355,9 @@ def test_a_checkpoint_of_nan_weights_is_refused_in_a_line(tmp_path):
 def test_an_image_path_that_is_no_file_is_named_without_a_hang(
     tmp_path, random_checkpoint, kind):
   path = tmp_path / 'cat.jpg'
-  if kind == 'fifo':
-    os.mkfifo(str(path))
-  else:
-    path.mkdir()
+  named = no_file_at(path, kind)
   with no_hang():
-    with pytest.raises(UserError, match=r'%s is a %s, not a file: give PNG'
-                       % (re.escape(str(path)),
-                          'FIFO' if kind == 'fifo' else kind)):
+    with pytest.raises(UserError, match=named + ': give PNG'):
       cifar10_predict.predict([str(path)], random_checkpoint)
 
 

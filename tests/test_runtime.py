@@ -23,6 +23,7 @@ import cifar10_checkpoints
 import cifar10_prepare
 import cifar10_flags
 import cifar10_runtime
+from conftest import no_file_at
 
 
 def _save_checkpoints(train_dir, steps):
@@ -67,15 +68,8 @@ def test_second_trainer_is_refused_with_the_holder_named(tmp_path):
 
 @pytest.mark.parametrize('kind', ['folder', 'fifo'])
 def test_a_lock_file_that_is_no_file_is_named(tmp_path, kind):
-  path = tmp_path / cifar10_runtime.LOCK_FILE
-  if kind == 'folder':
-    path.mkdir()
-  else:
-    os.mkfifo(str(path))
-  with pytest.raises(cifar10_prepare.UserError,
-                     match=r'%s is a %s, not a file: remove it'
-                     % (re.escape(str(path)), 'FIFO' if kind == 'fifo'
-                        else kind)):
+  named = no_file_at(tmp_path / cifar10_runtime.LOCK_FILE, kind)
+  with pytest.raises(cifar10_prepare.UserError, match=named + ': remove it'):
     cifar10_runtime.lock_train_dir(str(tmp_path))
 
 
