@@ -67,13 +67,34 @@ def configure_environment(environ=None):
 
 # Lines that TensorFlow's C++ code prints as it loads, before its logging is
 # set up (so TF_CPP_MIN_LOG_LEVEL cannot hide them), and that ask nothing of
-# the user: absl's notice, oneDNN's, and CUDA's on a machine without a GPU.
+# the user: absl's notice, oneDNN's, the CPU-instructions notice, and those
+# of a GPU-capable build on a machine without a GPU (CUDA's; from
+# TensorFlow 2.16, also the cuDNN, cuFFT and cuBLAS factories registered
+# twice and TensorRT not found).
 LOAD_NOISE = ('All log messages before absl::InitializeLog() is called',
               'oneDNN custom operations are on',
               'Could not find cuda drivers on your machine',
               'failed call to cuInit',
               'TensorFlow binary is optimized to use available CPU',
-              'To enable the following instructions')
+              'To enable the following instructions',
+              'Unable to register cuDNN factory',
+              'Unable to register cuFFT factory',
+              'Unable to register cuBLAS factory',
+              'TF-TRT Warning: Could not find TensorRT')
+
+
+def load_lines_to_show(lines):
+  """The lines of TensorFlow's loading worth showing: all but LOAD_NOISE.
+
+  Args:
+    lines: What its C++ code wrote to stderr while it loaded, a line each
+      (with or without the line break).
+
+  Returns:
+    The lines that match none of LOAD_NOISE, in order.
+  """
+  return [line for line in lines
+          if not any(noise in line for noise in LOAD_NOISE)]
 
 
 @contextlib.contextmanager
@@ -111,8 +132,7 @@ def load_tensorflow():
       import tensorflow as tf  # pylint: disable=g-import-not-at-top
       tf.config.list_physical_devices('GPU')  # CUDA speaks now, once.
   finally:
-    sys.stderr.writelines(line for line in lines
-                          if not any(noise in line for noise in LOAD_NOISE))
+    sys.stderr.writelines(load_lines_to_show(lines))
     sys.stderr.flush()
   return tf
 
