@@ -16,6 +16,7 @@ cifar10_data.py.
 """
 
 import os
+import re
 import sys
 import textwrap
 
@@ -227,6 +228,43 @@ def helpfull_text():
   return '\n'.join(lines + ['absl:'] + list(ABSL_BASICS))
 
 
+# How absl words a value that does not parse as the flag's type: a number
+# flag given letters, a boolean given neither true nor false.
+_UNPARSED = re.compile(
+    r"flag --(\w+)=(.*?): (?:invalid literal for int\(\)|could not convert "
+    r"string to float|\('Non-boolean argument)", re.S)
+
+
+def value_error_text(error):
+  """A flag error in the suite's words where the value does not parse.
+
+  absl answers `--max_steps=ten` with Python's own words ("invalid literal
+  for int() with base 10"); this names the flag, what kind of value it takes
+  and an example. Other errors (a bound, a choice, an unknown flag) keep
+  absl's words, which already say what is wrong.
+
+  Args:
+    error: The absl.flags.Error that parsing raised.
+
+  Returns:
+    One line.
+  """
+  text = ' '.join(str(error).split())
+  match = _UNPARSED.match(text)
+  if not match or match.group(1) not in FLAGS:
+    return text
+  name, value = match.groups()
+  flag = FLAGS[name]
+  kind = flag.flag_type()
+  if kind == 'bool':
+    return ('--%s=%s is neither true nor false: give --%s or --no%s'
+            % (name, value, name, name))
+  example = flag.default if flag.default is not None else 1
+  return ('--%s=%s is not %s: write it in digits, such as --%s=%s'
+          % (name, value, 'a whole number' if kind == 'int' else 'a number',
+             name, example))
+
+
 def parser(usage, doc, groups):
   """The flags parser of a command, for `app.run(main, flags_parser=...)`.
 
@@ -252,5 +290,5 @@ def parser(usage, doc, groups):
       return FLAGS(argv)
     except absl_flags.Error as e:
       sys.exit('%s: error: %s (--help lists the flags)'
-               % (os.path.basename(argv[0]), e))
+               % (os.path.basename(argv[0]), value_error_text(e)))
   return parse

@@ -128,6 +128,24 @@ def test_a_refused_value_ends_in_one_line_naming_the_flag(flag, value):
   assert '--help' in message
 
 
+@pytest.mark.parametrize('argument, words', [
+    ('--max_steps=ten', '--max_steps=ten is not a whole number: write it in '
+     'digits, such as --max_steps=1000000'),
+    ('--min_fraction_of_examples_in_queue=half',
+     '--min_fraction_of_examples_in_queue=half is not a number: write it in '
+     'digits, such as --min_fraction_of_examples_in_queue=0.4'),
+    ('--use_fp16=maybe', '--use_fp16=maybe is neither true nor false: give '
+     '--use_fp16 or --nouse_fp16'),
+])
+def test_a_value_that_does_not_parse_is_named_in_the_suites_words(argument,
+                                                                  words):
+  with flagsaver.flagsaver():
+    with pytest.raises(SystemExit) as info:
+      _parser(cifar10_train)(['cifar10-train', argument])
+  assert info.value.code == ('cifar10-train: error: %s (--help lists the '
+                             'flags)' % words)
+
+
 def test_an_unknown_flag_ends_in_one_line():
   with flagsaver.flagsaver():
     with pytest.raises(SystemExit) as info:
