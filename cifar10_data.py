@@ -33,7 +33,9 @@ from cifar10_prepare import check_file_flag
 from cifar10_prepare import check_folder_flag
 from cifar10_prepare import DataError
 from cifar10_prepare import file_problem
+from cifar10_prepare import make_folders
 from cifar10_prepare import one_line
+from cifar10_prepare import remove_empty_folders
 from cifar10_prepare import UserError
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -439,11 +441,12 @@ def download(url, dest_path, expected_md5):
   """
   name = os.path.basename(dest_path)
   folder = os.path.dirname(dest_path)
-  if '://' not in url or url.startswith('file://'):
+  local = '://' not in url or url.startswith('file://')
+  if local:
     # A FIFO would block the read for ever; a folder is no tarball.
-    local = url[len('file://'):] if '://' in url else url
-    check_file_flag('data_url', urllib.request.url2pathname(local))
-    url = 'file://' + os.path.abspath(local)
+    path = url[len('file://'):] if '://' in url else url
+    check_file_flag('data_url', urllib.request.url2pathname(path))
+    url = 'file://' + os.path.abspath(path)
   handle, partial = tempfile.mkstemp(prefix=name + '.', suffix='.part',
                                      dir=folder)
   digest = hashlib.md5()
@@ -464,11 +467,20 @@ def download(url, dest_path, expected_md5):
             'yourself into %s, or pass --data_url with a mirror or a local '
             'copy' % (url, one_line(e), folder))
     print()
+    if digest.hexdigest() != expected_md5 and local:
+      # Reading the same file again gives the same digest.
+      raise DataError(
+          '%s has MD5 %s, not %s: it is damaged or not the expected tarball; '
+          'copy it again from a trusted source, or pass --data_md5=%s if you '
+          'trust this file' % (url[len('file://'):], digest.hexdigest(),
+                               expected_md5, digest.hexdigest()))
     if digest.hexdigest() != expected_md5:
       raise DataError(
           'the file downloaded from %s has MD5 %s, not %s: it is corrupt or '
-          'not the expected tarball; run again to retry, or pass --data_url '
-          'with another source' % (url, digest.hexdigest(), expected_md5))
+          'not the expected tarball; run again to download it anew, pass '
+          '--data_url with another source, or --data_md5=%s if you trust '
+          'this one' % (url, digest.hexdigest(), expected_md5,
+                        digest.hexdigest()))
     os.rename(partial, dest_path)
   finally:
     if os.path.exists(partial):
@@ -526,7 +538,8 @@ def download_and_extract(dest_dir, url, md5, folder):
   """Makes sure `dest_dir/folder` holds the extracted data set.
 
   Does nothing when the folder exists. A tarball already in `dest_dir` with
-  the right MD5 is extracted without touching the network.
+  the right MD5 is extracted without touching the network. When it fails,
+  the folders it created are removed again, so nothing is left behind.
 
   Args:
     dest_dir: Folder for the tarball and the extracted data (--data_dir).
@@ -543,20 +556,28 @@ def download_and_extract(dest_dir, url, md5, folder):
   if os.path.exists(target):
     return
   try:
-    os.makedirs(dest_dir, exist_ok=True)
+    made = make_folders(dest_dir)
   except OSError as e:
     raise DataError('cannot create --data_dir=%s (%s): point --data_dir at a '
                     'folder you can write to' % (dest_dir, one_line(e)))
-  name = (os.path.basename(urllib.parse.urlparse(url).path) or
-          folder + '.tar.gz')
-  tarball = os.path.join(dest_dir, name)
-  problem = file_problem(tarball)
-  if problem and problem != 'missing':  # A FIFO would block the digest.
-    raise DataError('%s is %s: remove it, and run again to download the '
-                    'tarball there' % (tarball, problem))
-  if not (os.path.exists(tarball) and md5_of(tarball) == md5):
-    download(url, tarball, md5)
-  safe_extract(tarball, dest_dir)
-  if not os.path.exists(target):
-    raise DataError('%s did not contain a %s folder: pass --data_url with the '
-                    'binary version of the data set' % (tarball, folder))
+  try:
+    name = (os.path.basename(urllib.parse.urlparse(url).path) or
+            folder + '.tar.gz')
+    tarball = os.path.join(dest_dir, name)
+    problem = file_problem(tarball)
+    if problem and problem != 'missing':  # A FIFO would block the digest.
+      raise DataError('%s is %s: remove it, and run again to download the '
+                      'tarball there' % (tarball, problem))
+    found = md5_of(tarball) if os.path.exists(tarball) else None
+    if found not in (None, md5):
+      print('%s has MD5 %s, not %s (--data_md5 takes another): fetching a '
+            'fresh copy from %s' % (tarball, found, md5, url))
+    if found != md5:
+      download(url, tarball, md5)
+    safe_extract(tarball, dest_dir)
+    if not os.path.exists(target):
+      raise DataError('%s did not contain a %s folder: pass --data_url with '
+                      'the binary version of the data set' % (tarball, folder))
+  except BaseException:
+    remove_empty_folders(made)
+    raise

@@ -10,7 +10,9 @@
   with one line (see `cifar10_runtime.clean_exit`).
 * `check_folder_flag()`, `check_file_flag()`: a path flag that names the
   wrong kind of thing is refused before any work.
-* `make_output_dir()`: proves a folder can be written before hours are spent.
+* `make_output_dir()`: proves a folder can be written before hours are spent;
+  `make_folders()` and `remove_empty_folders()`: a script that fails leaves
+  no empty folder of its own making behind.
 * `slow_settings()`: the flags that run slower on this machine than the
   defaults, named before the run starts.
 
@@ -264,8 +266,54 @@ def check_file_flag(flag_name, path):
                     % (flag_name, path, problem, flag_name))
 
 
+def make_folders(path):
+  """Creates a local folder and any missing parents, as `os.makedirs`.
+
+  Args:
+    path: The folder; it may exist already.
+
+  Returns:
+    The folders this call created, outermost first (empty if it existed).
+
+  Raises:
+    OSError: a folder cannot be created.
+  """
+  missing = []
+  head = os.path.abspath(path)
+  while not os.path.lexists(head):
+    missing.append(head)
+    head = os.path.dirname(head)
+  os.makedirs(path, exist_ok=True)
+  return [folder for folder in reversed(missing) if os.path.isdir(folder)]
+
+
+def remove_empty_folders(folders):
+  """Removes those of `folders` (outermost first) that are empty, innermost
+  first, so that a folder made only to hold another goes too."""
+  for folder in reversed(folders):
+    try:
+      os.rmdir(folder)
+    except OSError:
+      pass  # Not empty (or gone): it stays as it is.
+
+
+# The output folders this process created (`make_output_dir`), outermost
+# first; `cifar10_runtime.clean_exit` removes those still empty when a script
+# fails.
+FOLDERS_MADE = []
+
+
+def remove_empty_folders_made():
+  """Removes the output folders this process created that are still empty."""
+  remove_empty_folders(FOLDERS_MADE)
+  del FOLDERS_MADE[:]
+
+
 def make_output_dir(path, flag_name):
   """Creates a folder that a script writes to, or says why it cannot.
+
+  The folders it creates are noted in FOLDERS_MADE, so that a script that
+  fails before writing anything there leaves no empty folder behind.
 
   Args:
     path: The folder; a URL such as gs://bucket/dir is created, not probed.
@@ -280,7 +328,7 @@ def make_output_dir(path, flag_name):
       import tensorflow as tf  # pylint: disable=g-import-not-at-top
       tf.io.gfile.makedirs(path)
       return
-    os.makedirs(path, exist_ok=True)
+    FOLDERS_MADE.extend(make_folders(path))
     tempfile.TemporaryFile(dir=path).close()  # Writable, not only present.
   except Exception as e:  # pylint: disable=broad-except
     raise UserError('cannot create --%s=%s (%s): choose a folder you can '

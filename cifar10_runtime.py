@@ -440,7 +440,8 @@ def clean_exit():
 
   A UserError exits with status 1 and `<script>: error: <message>`; SIGTERM
   or Ctrl-C outside training exits with 128 + the signal's number; inside a
-  `TrainingRun` they stop training cleanly (see there).
+  `TrainingRun` they stop training cleanly (see there). Either way, the
+  output folders the script created and left empty are removed.
   """
   tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
   script = os.path.basename(sys.argv[0])
@@ -448,12 +449,14 @@ def clean_exit():
     try:
       yield
     except UserError as e:
+      cifar10_prepare.remove_empty_folders_made()
       sys.exit('%s: error: %s' % (script, e))
     except tf.compat.v1.train.NanLossDuringTrainingError:
       sys.exit('%s: error: the loss became NaN. Lower the learning rate '
                '(INITIAL_LEARNING_RATE in cifar10.py), or check the data.'
                % script)
     except Interrupted as e:
+      cifar10_prepare.remove_empty_folders_made()
       print('Stopped by %s.' % e)
       sys.stdout.flush()
       sys.exit(128 + e.signum)

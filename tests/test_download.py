@@ -6,10 +6,12 @@ import hashlib
 import io
 import os
 
+from absl.testing import flagsaver
 import pytest
 
 import cifar10_data
 import cifar10_prepare
+import cifar10_train
 from conftest import no_file_at, no_hang, publish, serve_folder, tarball
 
 
@@ -54,7 +56,7 @@ def test_corrupted_download_fails_and_leaves_nothing(tmp_path):
                        hashlib.md5(good).hexdigest()):
       _fetch(
           dest, url + 'cifar-10-binary.tar.gz', hashlib.md5(good).hexdigest())
-  assert os.listdir(dest) == []
+  assert not os.path.exists(dest)
 
 
 def test_member_outside_data_dir_is_refused(tmp_path):
@@ -110,7 +112,69 @@ def test_unreachable_source_fails_with_one_clear_line(tmp_path):
     _fetch(
         str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
   assert '\n' not in str(info.value)
+
+
+def test_a_failed_download_leaves_no_folder_behind(tmp_path):
+  dest = tmp_path / 'new' / 'data'
+  with pytest.raises(cifar10_prepare.DataError):
+    _fetch(
+        str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
+  assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_failed_download_keeps_a_data_dir_that_was_there(tmp_path):
+  dest = tmp_path / 'data'
+  dest.mkdir()
+  with pytest.raises(cifar10_prepare.DataError):
+    _fetch(
+        str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
   assert os.listdir(str(dest)) == []
+
+
+def test_a_trainer_whose_download_fails_leaves_no_folder_behind(
+    tmp_path, monkeypatch):
+  monkeypatch.setattr('sys.argv', ['cifar10-train'])
+  monkeypatch.setattr(cifar10_prepare, 'FOLDERS_MADE', [])
+  with flagsaver.flagsaver(
+      train_dir=str(tmp_path / 'run' / 'train'),
+      data_dir=str(tmp_path / 'run' / 'data'),
+      data_url='http://127.0.0.1:9/cifar-10-binary.tar.gz'):
+    with pytest.raises(SystemExit) as info:
+      cifar10_train.main()
+  assert info.value.code.startswith('cifar10-train: error: could not '
+                                    'download')
+  assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_local_tarball_of_another_md5_names_data_md5(tmp_path):
+  data = _cifar_tarball()
+  local = tmp_path / 'cifar-10-binary.tar.gz'
+  local.write_bytes(data)
+  found = hashlib.md5(data).hexdigest()
+  with pytest.raises(cifar10_prepare.DataError) as info:
+    _fetch(str(tmp_path / 'data'), str(local), '0' * 32)
+  assert str(info.value) == (
+      '%s has MD5 %s, not %s: it is damaged or not the expected tarball; '
+      'copy it again from a trusted source, or pass --data_md5=%s if you '
+      'trust this file' % (local, found, '0' * 32, found))
+
+
+def test_a_tarball_in_data_dir_of_another_md5_is_named_before_a_fetch(
+    tmp_path, capsys):
+  data = _cifar_tarball()
+  dest = tmp_path / 'data'
+  dest.mkdir()
+  (dest / 'cifar-10-binary.tar.gz').write_bytes(b'not the tarball')
+  mirror = tmp_path / 'mirror' / 'cifar-10-binary.tar.gz'
+  mirror.parent.mkdir()
+  mirror.write_bytes(data)
+  _fetch(str(dest), str(mirror), hashlib.md5(data).hexdigest())
+  assert ('%s has MD5 %s, not %s (--data_md5 takes another): fetching a '
+          'fresh copy from %s' % (dest / 'cifar-10-binary.tar.gz',
+                                  hashlib.md5(b'not the tarball').hexdigest(),
+                                  hashlib.md5(data).hexdigest(), mirror)
+          in capsys.readouterr().out)
+  assert (dest / 'cifar-10-batches-bin' / 'test_batch.bin').exists()
 
 
 @pytest.mark.parametrize('kind', ['fifo', 'folder'])

@@ -286,6 +286,34 @@ def test_user_error_ends_in_one_line_naming_the_script(monkeypatch):
                              'missing')
 
 
+def test_a_failed_script_removes_the_output_folders_it_made_empty(
+    monkeypatch, tmp_path):
+  monkeypatch.setattr('sys.argv', ['cifar10-eval'])
+  monkeypatch.setattr(cifar10_prepare, 'FOLDERS_MADE', [])
+  kept = tmp_path / 'kept'
+  kept.mkdir()
+  with pytest.raises(SystemExit):
+    with cifar10_runtime.clean_exit():
+      cifar10_prepare.make_output_dir(str(tmp_path / 'new' / 'eval'),
+                                      'eval_dir')
+      cifar10_prepare.make_output_dir(str(kept), 'eval_dir')
+      raise cifar10_prepare.DataError('no CIFAR-10 data in ...')
+  assert os.listdir(str(tmp_path)) == ['kept']
+
+
+def test_a_failed_script_keeps_an_output_folder_it_wrote_into(monkeypatch,
+                                                              tmp_path):
+  monkeypatch.setattr('sys.argv', ['cifar10-train'])
+  monkeypatch.setattr(cifar10_prepare, 'FOLDERS_MADE', [])
+  train_dir = tmp_path / 'train'
+  with pytest.raises(SystemExit):
+    with cifar10_runtime.clean_exit():
+      cifar10_prepare.make_output_dir(str(train_dir), 'train_dir')
+      (train_dir / 'model.ckpt-1.index').write_bytes(b'')
+      raise cifar10_prepare.UserError('cannot resume from ...')
+  assert os.listdir(str(train_dir)) == ['model.ckpt-1.index']
+
+
 def _tiny_train_op():
   global_step = tf.compat.v1.train.get_or_create_global_step()
   weight = tf.compat.v1.get_variable('w', [2])
