@@ -15,6 +15,8 @@ their own files; this module holds what keeps those loops safe:
 * `clean_exit()`: each script's `main` runs inside it, so that a user error
   or a signal ends the script with one line and an exit status, not a
   traceback;
+* `nothing_to_do()`: a trainer whose checkpoint is already at --max_steps
+  says so before it builds anything;
 * the train_dir's lock (one trainer at a time) and the evaluator's;
 * `seed_graph()`: what --seed and --deterministic set.
 
@@ -35,6 +37,7 @@ import numpy as np
 import tensorflow as tf
 
 from cifar10_checkpoints import checkpoint_step
+from cifar10_checkpoints import reader_checkpoints
 from cifar10_checkpoints import resume_checkpoint
 from cifar10_checkpoints import unlist_checkpoints_from
 import cifar10_prepare
@@ -462,6 +465,43 @@ def clean_exit():
       sys.exit(128 + e.signum)
 
 
+def _say_nothing_to_do(train_dir, step, max_steps):
+  print('%s is already at step %d, not below --max_steps=%d: nothing to do. '
+        'Raise --max_steps to train further.' % (train_dir, step, max_steps))
+  sys.stdout.flush()
+
+
+def nothing_to_do(train_dir, max_steps, fresh_start=False):
+  """True (and says so) when training would stop before its first step.
+
+  A trainer asks this before it builds its graph, so that a run whose newest
+  checkpoint is already at `max_steps` ends at once, without filling its
+  input queue or fetching data. Any doubt about the checkpoints (a damaged
+  list, missing files) answers False: `TrainingRun` then looks closer and
+  says what is wrong.
+
+  Args:
+    train_dir: The training folder.
+    max_steps: --max_steps.
+    fresh_start: --fresh_start: the folder is to be emptied, so there is
+      always work.
+
+  Returns:
+    Whether the trainer has nothing to do.
+  """
+  if fresh_start:
+    return False
+  try:
+    paths, _ = reader_checkpoints(train_dir)
+    step = checkpoint_step(paths[-1]) if paths else None
+  except (tf.errors.OpError, OSError, ValueError):
+    return False
+  if step is None or step < max_steps:
+    return False
+  _say_nothing_to_do(train_dir, step, max_steps)
+  return True
+
+
 class TrainingRun(object):
   """One training run in a train_dir, as a context manager.
 
@@ -526,9 +566,7 @@ class TrainingRun(object):
     """True (and says so) when the checkpoint is already at max_steps."""
     if self.start_step < self.max_steps:
       return False
-    print('%s is already at step %d, not below --max_steps=%d: nothing to '
-          'do. Raise --max_steps to train further.'
-          % (self.train_dir, self.start_step, self.max_steps))
+    _say_nothing_to_do(self.train_dir, self.start_step, self.max_steps)
     return True
 
   def scaffold(self, summary_op=None):

@@ -96,6 +96,9 @@ def main(argv=None):
   del argv  # Unused: absl has parsed the flags.
   with cifar10_runtime.clean_exit():
     cifar10_prepare.make_output_dir(FLAGS.train_dir, 'train_dir')
+    if cifar10_runtime.nothing_to_do(FLAGS.train_dir, FLAGS.max_steps,
+                                     FLAGS.fresh_start):
+      return
     cifar10_runtime.say_slow_settings()
     cifar10.maybe_download_and_extract()
     train()

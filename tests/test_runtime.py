@@ -15,6 +15,7 @@ import threading
 import time
 from types import SimpleNamespace
 
+from absl.testing import flagsaver
 import pytest
 import tensorflow as tf
 
@@ -22,7 +23,9 @@ import cifar10
 import cifar10_checkpoints
 import cifar10_prepare
 import cifar10_flags
+import cifar10_multi_gpu_train
 import cifar10_runtime
+import cifar10_train
 from conftest import no_file_at
 
 
@@ -357,6 +360,45 @@ def test_training_run_saves_the_last_step_and_resumes_there(tmp_path, capsys):
   _train(train_dir, 5)
   assert 'nothing to do' in capsys.readouterr().out
   cifar10_runtime.lock_train_dir(train_dir).close()  # The lock was released.
+
+
+def test_a_checkpoint_at_max_steps_is_nothing_to_do(tmp_path, capsys):
+  train_dir = str(tmp_path)
+  _save_checkpoints(train_dir, [3, 5])
+  assert cifar10_runtime.nothing_to_do(train_dir, 5)
+  assert capsys.readouterr().out == (
+      '%s is already at step 5, not below --max_steps=5: nothing to do. '
+      'Raise --max_steps to train further.\n' % train_dir)
+
+
+@pytest.mark.parametrize('max_steps, fresh_start', [(6, False), (5, True)])
+def test_a_checkpoint_below_max_steps_or_a_fresh_start_has_work(
+    tmp_path, capsys, max_steps, fresh_start):
+  _save_checkpoints(str(tmp_path), [5])
+  assert not cifar10_runtime.nothing_to_do(str(tmp_path), max_steps,
+                                           fresh_start)
+  assert capsys.readouterr().out == ''
+
+
+def test_a_train_dir_without_checkpoints_has_work(tmp_path):
+  assert not cifar10_runtime.nothing_to_do(str(tmp_path / 'new'), 5)
+
+
+@pytest.mark.parametrize('trainer', [cifar10_train, cifar10_multi_gpu_train])
+def test_a_trainer_with_nothing_to_do_stops_before_its_queue_fills(
+    tmp_path, capsys, monkeypatch, trainer):
+  train_dir = str(tmp_path / 'train')
+  _save_checkpoints(train_dir, [5])
+  monkeypatch.setattr('sys.argv', ['cifar10-train'])
+  # No data: the trainer must neither fetch it nor build its input.
+  with flagsaver.flagsaver(
+      train_dir=train_dir, max_steps=5, data_dir=str(tmp_path / 'data'),
+      data_url='http://127.0.0.1:9/cifar-10-binary.tar.gz'):
+    trainer.main()
+  out = capsys.readouterr().out
+  assert out.endswith('nothing to do. Raise --max_steps to train further.\n')
+  assert 'Filling queue' not in out
+  assert not (tmp_path / 'data').exists()
 
 
 def _checkpoint_files(train_dir):
