@@ -45,8 +45,10 @@ setup(
     ],
     extras_require={
         'test': ['pytest>=7', 'hypothesis', 'matplotlib', 'pillow', 'ruff',
-                 'ai-edge-litert'],
+                 'ai-edge-litert', 'scipy'],
         'plot': ['matplotlib'],
+        # SciPy reads SVHN's .mat files (cifar10/exercises/svhn_to_records.py).
+        'svhn': ['scipy'],
         # LiteRT, the runtime that runs the exported .tflite files.
         'litert': ['ai-edge-litert'],
     },
