@@ -228,6 +228,28 @@ def check_data_files(filenames, num_classes=NUM_CLASSES):
   return total
 
 
+def read_records(path, count, fmt=CIFAR10_FORMAT):
+  """The first `count` records of a record file, as arrays.
+
+  Args:
+    path: A record file of the format `fmt`.
+    count: How many records to read; fewer if the file holds fewer.
+    fmt: The file's RecordFormat (`record_format()` for the flags' data).
+
+  Returns:
+    labels: uint8 array [n], the label the model learns.
+    images: uint8 array [n, 32, 32, 3], height x width x channel.
+  """
+  with tf.io.gfile.GFile(path, 'rb') as f:
+    data = f.read(count * fmt.record_bytes)
+  records = np.frombuffer(data, dtype=np.uint8)
+  records = records[:records.size // fmt.record_bytes * fmt.record_bytes]
+  records = records.reshape(-1, fmt.record_bytes)
+  planes = records[:, fmt.label_bytes:].reshape(-1, DEPTH, HEIGHT, WIDTH)
+  return (records[:, fmt.label_index].copy(),
+          np.ascontiguousarray(planes.transpose(0, 2, 3, 1)))
+
+
 def holds_own_records(folder):
   """Whether `folder` holds CIFAR-10-format record files itself, as
   cifar10-make-records writes them, rather than a data set to unpack."""

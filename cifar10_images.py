@@ -4,7 +4,8 @@
 
 cifar10-predict, cifar10-export and cifar10-make-records all go through
 these functions, so that an image file becomes the same 32x32 pixels, and so
-the same logits, whichever of them reads it.
+the same logits, whichever of them reads it. And out: `write_pngs` saves
+records as PNG files (cifar10-predict --save_test_images).
 """
 
 import numpy as np
@@ -173,3 +174,18 @@ def decode_files(paths):
   finally:
     decode.close()
   return np.stack(resized)
+
+
+def write_pngs(images, paths):
+  """Saves images as PNG files, losslessly.
+
+  Args:
+    images: uint8 array [n, height, width, 3].
+    paths: The n files to write.
+  """
+  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+    pixels = tf.compat.v1.placeholder(tf.uint8, [None, None, DEPTH])
+    png = tf.io.encode_png(pixels)
+    for image, path in zip(images, paths):
+      with open(path, 'wb') as f:
+        f.write(sess.run(png, {pixels: image}))

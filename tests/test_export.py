@@ -6,6 +6,8 @@ models for phones."""
 import importlib.util
 import json
 import os
+import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -19,7 +21,7 @@ import cifar10_data
 import cifar10_export
 import cifar10_predict
 from cifar10_prepare import UserError
-from conftest import (encode_png, read_records, run_script,
+from conftest import (ROOT, encode_png, read_records, run_script,
                       write_checkpoint_of_other_width,
                       write_constant_checkpoint, write_random_checkpoint)
 
@@ -320,6 +322,34 @@ def test_tflite_quantized_model_agrees_on_99_percent_at_a_third_the_size(
   assert agreement >= 0.99
   assert quantized['bytes'] * 3 < served['tflite']['model.tflite']['bytes']
   assert 'model_quantized.tflite' in served['export_stdout']
+
+
+def _litert_snippet(guide):
+  """The Python block of `guide` (a path from the checkout) that runs a
+  .tflite file with LiteRT."""
+  with open(os.path.join(ROOT, guide)) as f:
+    blocks = re.findall(r'^```python\n(.*?)^```$', f.read(), re.M | re.S)
+  [snippet] = [block for block in blocks if 'ai_edge_litert' in block]
+  return snippet
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('guide', ['README.md', 'cifar10/use_your_model.md'])
+def test_the_litert_snippet_runs_as_written_on_a_png(served, record_pngs,
+                                                     tmp_path, guide):
+  pytest.importorskip('ai_edge_litert')
+  pytest.importorskip('PIL')
+  # As `cifar10-predict --save_test_images=pngs` names test image 1.
+  (tmp_path / 'pngs').mkdir()
+  shutil.copy(record_pngs[0][1], str(tmp_path / 'pngs' / 'test_0001_x.png'))
+  snippet = _litert_snippet(guide).replace(
+      '/tmp/cifar10_export', served['export_dir'])
+  proc = subprocess.run([sys.executable, '-c', snippet], cwd=str(tmp_path),
+                        capture_output=True, text=True, timeout=120)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  name, probability = proc.stdout.split()
+  assert name == NAMES[served['tflite']['model.tflite']['classes'][1]]
+  assert 0.1 <= float(probability) <= 1.0  # The likeliest of ten.
 
 
 @pytest.mark.slow

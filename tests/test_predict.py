@@ -2,10 +2,12 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """cifar10_predict.py: image files in, classes with probabilities out."""
 
+import glob
 import io
 import json
 import os
 import re
+import shlex
 
 from absl.testing import flagsaver
 import numpy as np
@@ -17,8 +19,8 @@ import cifar10_checkpoints
 import cifar10_data
 import cifar10_predict
 from cifar10_prepare import UserError
-from conftest import (write_model_checkpoint, encode_png, no_file_at, no_hang,
-                      queues_running, run_script,
+from conftest import (ROOT, write_model_checkpoint, encode_png, no_file_at,
+                      no_hang, queues_running, read_records, run_script,
                       write_checkpoint_of_other_width,
                       write_constant_checkpoint, write_random_checkpoint)
 
@@ -261,6 +263,68 @@ def test_no_image_argument_is_a_one_line_exit():
     cifar10_predict.main(['cifar10_predict.py'])
   assert re.match(r'.*: error: no image to classify: give one or more files',
                   str(exit_info.value.code))
+
+
+# Test images to start from (--save_test_images).
+
+def test_save_test_images_writes_the_first_test_records_as_named_pngs(
+    small_data_dir, tmp_path):
+  with flagsaver.flagsaver(data_dir=small_data_dir):
+    test_file, paths = cifar10_predict.save_test_images(str(tmp_path), 4)
+  assert test_file == os.path.join(small_data_dir, 'test_batch.bin')
+  labels, images = read_records(test_file, 4)
+  assert paths == [str(tmp_path / ('test_%04d_%s.png' % (
+      i, cifar10_data.CLASS_NAMES[label]))) for i, label in enumerate(labels)]
+  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+    for path, image in zip(paths, images):
+      with open(path, 'rb') as f:
+        np.testing.assert_array_equal(
+            sess.run(tf.io.decode_png(f.read(), channels=3)), image)
+
+
+def test_save_test_images_with_image_arguments_is_a_one_line_exit(
+    small_data_dir, tmp_path, monkeypatch):
+  monkeypatch.setattr('sys.argv', ['cifar10-predict'])
+  with flagsaver.flagsaver(data_dir=small_data_dir,
+                           save_test_images=str(tmp_path / 'pngs')):
+    with pytest.raises(SystemExit) as info:
+      cifar10_predict.main(['cifar10-predict', 'cat.jpg'])
+  assert info.value.code == (
+      'cifar10-predict: error: --save_test_images writes images and '
+      'classifies none: drop cat.jpg, or run cifar10-predict on it without '
+      '--save_test_images')
+  assert not (tmp_path / 'pngs').exists()
+
+
+def _readme_section(title):
+  with open(os.path.join(ROOT, 'README.md')) as f:
+    text = f.read()
+  start = text.index('\n## %s\n' % title)
+  end = text.find('\n## ', start + 1)
+  return text[start:end]
+
+
+def test_the_readmes_predict_example_runs_as_written(
+    small_data_dir, random_checkpoint, tmp_path, monkeypatch, capsys):
+  commands = re.findall(r'^\$ (cifar10-predict .*)$',
+                        _readme_section('Use your model'), re.M)
+  assert len(commands) == 2
+  monkeypatch.chdir(tmp_path)
+  outputs = []
+  for command in commands:
+    argv = shlex.split(command.replace(
+        '/tmp/cifar10_train', os.path.dirname(random_checkpoint)))
+    argv = [argv[0]] + [found for arg in argv[1:]
+                        for found in (sorted(glob.glob(arg)) or [arg])]
+    # The README's --data_dir is the default; here, the small data set.
+    with flagsaver.flagsaver(data_dir=small_data_dir):
+      cifar10_predict.main(tf.compat.v1.flags.FLAGS(argv))
+    outputs.append(capsys.readouterr().out)
+  assert re.fullmatch(r'Wrote 10 images of .*test_batch\.bin into pngs: '
+                      r'test_0000_\w+\.png \.\.\. test_0009_\w+\.png\n',
+                      outputs[0])
+  assert re.search(r'^pngs/test_0001_\w+\.png\n  \w+ +0\.\d{3}\n',
+                   outputs[1], re.M)
 
 
 # End to end, with a trained model.
