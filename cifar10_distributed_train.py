@@ -15,12 +15,13 @@ the next step. Gradients computed on variables older than the current step
 are dropped; a worker that is ahead may send two gradients to a step that a
 slow worker has not reached. Worker 0 is the chief: it initializes or
 restores the model and writes checkpoints and summaries to --train_dir,
-which cifar10_eval.py reads.
+which cifar10-eval reads.
 
-Speed: batch_size 64 on each worker, one tower each, all on one 2-core CPU
-machine (AMD EPYC, Zen 4; TensorFlow 2.21) over 127.0.0.1, so that the three
-processes share the cores; the same machine trains cifar10_train.py at about
-1,600 examples/sec. Accuracy on --fake_data, as judged by cifar10_eval.py.
+Speed: batch_size 64 on each worker, one tower each, all on one machine
+with 2 cores of an AMD EPYC with AVX-512 (Zen 4; TensorFlow 2.21) over
+127.0.0.1, so that the three processes share the cores; the same machine
+trains cifar10-train at about 1,600 examples/sec. Accuracy on --fake_data,
+as judged by cifar10-eval.
 
 Cluster          | Step Time (sec/global step)   | Accuracy
 --------------------------------------------------------------------
@@ -29,9 +30,9 @@ Cluster          | Step Time (sec/global step)   | Accuracy
 Usage: start one process per task, with the same cluster everywhere:
 
   HOSTS='--ps_hosts=ps0:2222 --worker_hosts=worker0:2222,worker1:2222'
-  python cifar10_distributed_train.py $HOSTS --job_name=ps --task_index=0
-  python cifar10_distributed_train.py $HOSTS --job_name=worker --task_index=0
-  python cifar10_distributed_train.py $HOSTS --job_name=worker --task_index=1
+  cifar10-distributed-train $HOSTS --job_name=ps --task_index=0
+  cifar10-distributed-train $HOSTS --job_name=worker --task_index=0
+  cifar10-distributed-train $HOSTS --job_name=worker --task_index=1
 
 Without --ps_hosts, --worker_hosts and --job_name, the cluster and the task
 come from the TF_CONFIG environment variable, for instance

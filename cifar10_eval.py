@@ -2,17 +2,18 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Measures the trained CIFAR-10 model: precision @ 1 on the test images.
 
-  python cifar10_eval.py              # beside training: each new checkpoint
-  python cifar10_eval.py --run_once   # the newest checkpoint, then exit
-  python cifar10_eval.py --checkpoint_path=/tmp/cifar10_train/model.ckpt-5000
+  cifar10-eval              # beside training: each new checkpoint
+  cifar10-eval --run_once   # the newest checkpoint, then exit
+  cifar10-eval --checkpoint_path=/tmp/cifar10_train/model.ckpt-5000
 
 Every image of the evaluation files counts exactly once (--num_examples of
 them), with the weights' moving averages in place of the weights. It prints,
 and writes to TensorBoard, precision @ 1, each class's and the confusion
 matrix (cifar10_report.py).
 
-  machine                         images/sec   one pass over 10,000 images
-  2 CPU cores, AMD EPYC (Zen 4)   2,230-3,100  3-5 s, after a few of start-up
+  machine                          images/sec   one pass over 10,000 images
+  AMD EPYC with AVX-512 (Zen 4),   2,230-3,100  3-5 s, after a few of
+    2 cores                                     start-up
 """
 
 import cifar10_prepare

@@ -8,7 +8,7 @@
 
 Writes a SavedModel into EXPORT_DIR/VERSION/, the layout TensorFlow Serving
 watches, holding the moving averages of the weights of the newest checkpoint
-in --checkpoint_dir (or of --checkpoint_path): the values cifar10_eval.py
+in --checkpoint_dir (or of --checkpoint_path): the values cifar10-eval
 measures. Two signatures, both computing what cifar10-predict computes:
 
   serving_default  image_bytes  string [N]              encoded PNG, JPEG,
@@ -29,8 +29,8 @@ stored as 8-bit integers (dynamic-range quantization, a quarter of the size).
 An existing version folder is left alone unless --overwrite; even then it is
 replaced only once the new export is complete.
 
-  machine (2026-11-24)             export  with --tflite --tflite_quantize
-  2 CPU cores, AMD EPYC (Zen 4)     3.8 s   5.0 s
+  machine (2026-11-24)                   export  --tflite --tflite_quantize
+  AMD EPYC with AVX-512 (Zen 4), 2 cores  3.8 s   5.0 s
 """
 
 import cifar10_prepare

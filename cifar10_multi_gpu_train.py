@@ -2,8 +2,8 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """Trains the CIFAR-10 model on several GPUs at once, in lockstep.
 
-  python cifar10_multi_gpu_train.py --num_gpus=2
-  python cifar10_multi_gpu_train.py --num_gpus=2 --log_device_placement
+  cifar10-multi-gpu-train --num_gpus=2
+  cifar10-multi-gpu-train --num_gpus=2 --log_device_placement
 
 Each GPU runs one copy of the model, a "tower", on a batch of its own; all
 towers read and write the same variables, which live on the CPU. A step
@@ -12,18 +12,18 @@ applies the mean once, so --num_gpus towers of --batch_size images train
 like one batch of num_gpus * batch_size. With fewer GPUs than --num_gpus,
 soft placement puts the remaining towers on the CPU.
 
-Batches of 128 a tower; precision @ 1 from cifar10_eval.py (README, Speed):
+Batches of 128 a tower; precision @ 1 from cifar10-eval (README, Speed):
 
   machine                        sec/batch   images/sec   precision @ 1
-  2 CPU cores, AMD EPYC (Zen 4),
-    2 towers on the CPU          0.07-0.08   1,650-1,840  (as one tower)
+  AMD EPYC with AVX-512 (Zen 4),
+    2 cores, 2 towers on the CPU 0.07-0.08   1,650-1,840  (as one tower)
   2 Tesla K20m (the tutorial's)  0.13-0.20   -            ~0.84 at 30K steps
   4 Tesla K20m (the tutorial's)  ~0.10       -            ~0.84 at 30K steps
 
 sec/batch is the step time divided by the towers. On a CPU the towers share
 the same cores, so two are no faster than one. Checkpoints (every
 --save_checkpoint_steps and at the last step) go to --train_dir, which
-cifar10_eval.py reads; the trainer flags are in cifar10_flags.py.
+cifar10-eval reads; the trainer flags are in cifar10_flags.py.
 """
 
 import cifar10_prepare

@@ -1,19 +1,22 @@
 # Copyright 2026 The CIFAR-10 suite authors.
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
-"""Trains the CIFAR-10 model on one device; cifar10_eval.py measures it.
+"""Trains the CIFAR-10 model on one device; cifar10-eval measures it.
 
-  python cifar10_train.py                     # downloads the data once
-  python cifar10_train.py --fake_data --max_steps=300 \
-      --min_fraction_of_examples_in_queue=0.05  # offline demo, a minute
-  python cifar10_train.py --seed=1 --deterministic --fresh_start  # same bits
+  cifar10-train                               # downloads the data once
+  cifar10-train --fake_data --train_dir=/tmp/cifar10_demo --max_steps=300 \
+      --min_fraction_of_examples_in_queue=0.02  # offline demo
+  cifar10-train --seed=1 --deterministic --fresh_start  # the same bits
 
-Batches of 128; precision @ 1 as cifar10_eval.py reports it on the test set
+Batches of 128; precision @ 1 as cifar10-eval reports it on the test set
 (the speed is the benchmark's full step: README, Speed):
 
-  machine                         sec/batch  images/sec  precision @ 1
-  2 CPU cores, AMD EPYC (Zen 4)   0.07-0.08  1,570-1,790 0.60 at 1K steps
-                                                         0.74 at 4K steps
-  Tesla K40m (the tutorial's)     0.25-0.35  350-600     ~0.86 at 100K steps
+  machine                          sec/batch  images/sec  precision @ 1
+  AMD EPYC with AVX-512 (Zen 4),   0.07-0.08  1,570-1,790 0.60 at 1K steps
+    2 cores                                               0.74 at 4K steps
+  Tesla K40m (the tutorial's)      0.25-0.35  350-600     ~0.86 at 100K steps
+
+On a CPU without AVX-512 (lscpu lists no avx512f) expect less: its step
+lines showed 750-1,150 images/sec on a 2-core AMD EPYC without it.
 
 Running it again resumes from the newest checkpoint in --train_dir; only
 --fresh_start deletes anything there. SIGTERM or Ctrl-C saves the current

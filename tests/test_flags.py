@@ -24,6 +24,7 @@ import cifar10_multi_gpu_train
 import cifar10_predict
 import cifar10_prepare
 import cifar10_train
+from conftest import ROOT
 from conftest import run_script
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -56,6 +57,7 @@ REFUSED_VALUES = {
     'job_name': ['chief'],
     'data_md5': ['not-an-md5'],
     'top_k': ['0'],
+    'num_test_images': ['0', 'ten'],
     'version': ['-1'],
     'dataset': ['cifar1000', 'mnist'],
     'label': ['medium'],
@@ -71,6 +73,7 @@ FOLDER_FLAGS = {
     'checkpoint_dir': ((cifar10_eval, cifar10_predict, cifar10_export),
                        False),
     'export_dir': ((cifar10_export,), True),
+    'save_test_images': ((cifar10_predict,), True),
 }
 FILE_FLAGS = {
     'data_url': ((cifar10_train,),),
@@ -250,6 +253,39 @@ def test_help_says_what_the_command_does_its_arguments_and_flags(
   assert command.__doc__.strip().splitlines()[0] in text  # What it does.
   for flag in key_flags:
     assert '\n  --%s' % flag in text, flag
+
+
+COMMANDS = (cifar10_train, cifar10_multi_gpu_train, cifar10_distributed_train,
+            cifar10_eval, cifar10_predict, cifar10_export,
+            cifar10_make_records)
+
+
+@pytest.mark.parametrize('command', COMMANDS,
+                         ids=[c.__name__ for c in COMMANDS])
+def test_help_examples_use_the_installed_command_names(command):
+  name = command.USAGE.split()[0]
+  examples = [line.strip() for line in command.__doc__.splitlines()
+              if re.match(r'  +(python |cifar10)', line)]
+  assert any(line.startswith(name + ' ') or line == name
+             for line in examples), examples
+  for line in examples:
+    assert re.match(r'cifar10-[a-z-]+( |$)', line), line
+
+
+def _command_flags(command_line):
+  """{flag: value} of a command line such as 'cifar10-train --a=1 --b'."""
+  return dict((arg[2:].split('=', 1) + [None])[:2]
+              for arg in command_line.split() if arg.startswith('--'))
+
+
+def test_help_demo_uses_the_readmes_values():
+  with open(os.path.join(ROOT, 'README.md')) as f:
+    readme = f.read()
+  readme_demo = re.search(r'&& (cifar10-train --fake_data[^&]*)', readme)
+  help_demo = re.search(r'(cifar10-train --fake_data[^#]*)',
+                        cifar10_train.__doc__.replace('\\\n', ' '))
+  assert (_command_flags(help_demo.group(1)) ==
+          _command_flags(readme_demo.group(1)))
 
 
 def test_helpfull_lists_the_suites_flags_and_absls_basics_only(capsys):
