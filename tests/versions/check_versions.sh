@@ -23,9 +23,9 @@
 #   tests/versions/check_versions.sh 2.16 2.18 2.21
 #   WORK_DIR=/tmp/tf_versions tests/versions/check_versions.sh 2.16
 #
-# WORK_DIR (default: a new temporary folder) holds a copy of the working
-# tree (tracked files and new ones git does not ignore), and a venv, the
-# demo's folders and the logs of each release; it is kept for reading.
+# WORK_DIR (default: a new temporary folder) holds a copy of the checkout's
+# tracked files as they stand, and a venv, the demo's folders and the logs
+# of each release; it is kept for reading.
 # PYTHON (default: python3) makes the venvs.
 
 set -uo pipefail
@@ -43,7 +43,7 @@ work=$(cd "$work" && pwd)
 src=$work/src
 rm -rf "$src"
 mkdir -p "$src"
-(cd "$checkout" && git ls-files -z --cached --others --exclude-standard |
+(cd "$checkout" && git ls-files -z |
   tar --null --no-recursion --ignore-failed-read -cf - -T -) |
   tar -xf - -C "$src" || exit 1
 
