@@ -137,8 +137,9 @@ class Decoder(object):
           path, op_error_reason(e))
     damage = [line for line in native if line.startswith(JPEG_DAMAGE)]
     if damage:
+      # libjpeg's line ends in a newline, which would split ours in two.
       return None, ('%s is damaged: its JPEG data decodes only in part (%s)'
-                    % (path, damage[0].rstrip('.')))
+                    % (path, one_line(damage[0]).rstrip('.')))
     return pixels, None
 
   def close(self):

@@ -17,6 +17,7 @@ import tensorflow as tf
 import cifar10
 import cifar10_checkpoints
 import cifar10_data
+import cifar10_images
 import cifar10_predict
 from cifar10_prepare import UserError
 from conftest import (ROOT, write_model_checkpoint, encode_png, no_file_at,
@@ -443,6 +444,16 @@ def test_a_jpeg_that_decodes_only_in_part_is_refused(tmp_path,
                      r'decodes only in part \(Corrupt JPEG data'):
     cifar10_predict.predict([path], random_checkpoint)
   assert 'Corrupt JPEG data' not in capfd.readouterr().err  # Ours, not raw.
+
+
+def test_libjpegs_words_on_a_damaged_jpeg_stay_on_the_one_line(tmp_path):
+  path = _write(tmp_path / 'broken.jpg', _jpeg_decoding_in_part())
+  with pytest.raises(UserError) as error:
+    cifar10_images.decode_files([path])
+  assert re.fullmatch(
+      r'%s is damaged: its JPEG data decodes only in part \(Corrupt JPEG '
+      r'data: \d+ extraneous bytes before marker 0xd9\): give PNG, JPEG, GIF '
+      r'or BMP files that open whole' % re.escape(path), str(error.value))
 
 
 def test_a_cifar10_model_read_as_cifar100_says_to_drop_the_flag(tmp_path):
