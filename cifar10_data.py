@@ -207,15 +207,24 @@ def check_data_files(filenames, num_classes=NUM_CLASSES):
           fmt.label_index::fmt.record_bytes]
     bad = np.flatnonzero(labels >= num_classes)
     meta = os.path.join(folder, META_FILE)
-    if (bad.size and FLAGS.dataset == 'cifar10' and
-        not is_standard_folder(folder) and tf.io.gfile.exists(meta) and
-        read_class_names(folder) != CLASS_NAMES):
+    short_list = (bad.size and FLAGS.dataset == 'cifar10' and
+                  tf.io.gfile.exists(meta) and
+                  read_class_names(folder) != CLASS_NAMES)
+    if short_list and not is_standard_folder(folder):
       # Your own classes: their list is short, not the records wrong.
       raise DataError(
           '%s names %d classes, but record %d of %s has label %d: list one '
           'class a line for every label, in label order, or write the '
           'records again with cifar10-make-records'
           % (meta, num_classes, bad[0], path, labels[bad[0]]))
+    if short_list and labels[bad[0]] < NUM_CLASSES:
+      # CIFAR-10's own folder with an edited list: a label that is one of
+      # the ten classes is the list's fault; one beyond them, the file's.
+      raise DataError(
+          '%s names %d classes, but record %d of %s has label %d: add the '
+          'missing class names to it, one a line in label order, or delete '
+          'it to use CIFAR-10\'s ten' % (meta, num_classes, bad[0], path,
+                                        labels[bad[0]]))
     if bad.size:
       raise DataError(
           '%s: record %d has label %d, outside 0..%d: the file is corrupt, '

@@ -13,6 +13,7 @@ import pytest
 import tensorflow as tf
 
 import cifar10
+import cifar10_data
 import cifar10_flags
 import cifar10_input
 import cifar10_make_records
@@ -422,6 +423,46 @@ def test_a_short_class_list_is_blamed_not_the_records(tmp_path):
                        r'of .* has label 2: list one class a line'
                        % re.escape(meta)):
       cifar10.distorted_inputs()
+
+
+def _cifar10_test_file(root, labels, names):
+  """cifar-10-batches-bin/ with test_batch.bin of `labels` and a
+  batches.meta.txt of `names`; returns the test file's path."""
+  folder = os.path.join(str(root), 'cifar-10-batches-bin')
+  os.makedirs(folder)
+  path = os.path.join(folder, 'test_batch.bin')
+  cifar10_data.write_records(path, labels,
+                             np.zeros([len(labels), 32, 32, 3], np.uint8))
+  with open(os.path.join(folder, 'batches.meta.txt'), 'w') as f:
+    f.write(''.join(name + '\n' for name in names))
+  return path
+
+
+def test_a_short_list_in_cifar10s_folder_is_blamed_not_the_test_file(
+    tmp_path):
+  path = _cifar10_test_file(tmp_path, list(range(10)),
+                            cifar10_data.CLASS_NAMES[:6])
+  folder = os.path.dirname(path)
+  with pytest.raises(UserError) as error:
+    cifar10_data.check_data_files(
+        [path], len(cifar10_data.read_class_names(folder)))
+  assert str(error.value) == (
+      '%s names 6 classes, but record 6 of %s has label 6: add the missing '
+      'class names to it, one a line in label order, or delete it to use '
+      'CIFAR-10\'s ten' % (os.path.join(folder, 'batches.meta.txt'), path))
+
+
+def test_a_label_beyond_cifar10s_ten_is_blamed_on_the_file_not_the_list(
+    tmp_path):
+  path = _cifar10_test_file(tmp_path, [0, 1, 12],
+                            cifar10_data.CLASS_NAMES[:6])
+  with pytest.raises(UserError) as error:
+    cifar10_data.check_data_files([path], 6)
+  assert str(error.value) == (
+      '%s: record 2 has label 12, outside 0..5: the file is corrupt, or of '
+      'another data set than --dataset=cifar10; delete %s and run '
+      'cifar10-train to download and extract it again'
+      % (path, os.path.dirname(path)))
 
 
 # Class lists that cannot be what the user meant.
