@@ -9,6 +9,7 @@ figures into --figures_dir (default: the `figures` folder beside this file):
   total_loss.png        total loss, raw and moving-averaged, over steps
   learning_rate.png     the learning-rate schedule
   precision.png         precision @ 1 of each evaluated checkpoint
+  precision.csv         the same curve as numbers: step, precision @ 1
   inputs.png            a grid of distorted training inputs
   confusion_matrix.png  the newest evaluation's confusion matrix
 
@@ -18,6 +19,9 @@ Usage, from the top of the checkout:
 
   python cifar10/make_figures.py --train_dir=/tmp/cifar10_train \\
       --eval_dir=/tmp/cifar10_eval --data_dir=/tmp/cifar10_data
+
+  python cifar10/make_figures.py --from_curve   # precision.png again, from
+                                                # precision.csv alone
 """
 
 import os
@@ -53,6 +57,13 @@ tf.compat.v1.flags.DEFINE_string(
     'figures_dir', os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 'figures'),
     'Directory where to write the PNG figures.')
+tf.compat.v1.flags.DEFINE_boolean(
+    'from_curve', False,
+    'Draw precision.png from the precision.csv in --figures_dir, and '
+    'nothing else: no event files, data or training needed.')
+
+CURVE_FILE = 'precision.csv'
+CURVE_HEADER = 'step,precision_at_1'
 
 
 def read_events(event_dir):
@@ -111,10 +122,29 @@ def plot_learning_rate(train_events):
   _save(fig, 'learning_rate.png')
 
 
-def plot_precision(eval_events):
+def write_curve(path, steps, precision):
+  """Writes the precision curve as CSV: a header, then `step,precision`."""
+  with open(path, 'w') as f:
+    f.write(CURVE_HEADER + '\n')
+    for step, value in zip(steps, precision):
+      f.write('%d,%.4f\n' % (step, value))
+  print('wrote', path)
+
+
+def read_curve(path):
+  """The (steps, precisions) of a file of `write_curve`."""
+  with open(path) as f:
+    lines = f.read().split()
+  if not lines or lines[0] != CURVE_HEADER:
+    raise ValueError('%s does not start with %r: it is not a curve of this '
+                     'script' % (path, CURVE_HEADER))
+  points = [line.split(',') for line in lines[1:]]
+  return [int(step) for step, _ in points], [float(p) for _, p in points]
+
+
+def plot_precision(steps, precision):
   fig, ax = plt.subplots(figsize=(6, 3.5))
-  steps, precision = _scalars(eval_events, 'Precision @ 1')
-  ax.plot(steps, precision, 'o-')
+  ax.plot(steps, precision, '.-')
   ax.set_xlabel('step of the checkpoint')
   ax.set_ylabel('precision @ 1')
   ax.set_title('Precision @ 1 on the test set (moving-average weights)')
@@ -152,11 +182,12 @@ def plot_confusion_matrix(eval_events):
 def plot_inputs(rows=6, cols=8):
   """Draws one batch of distorted training inputs, as the model sees them."""
   with tf.Graph().as_default():
-    images, labels = cifar10_input.distorted_inputs(cifar10.data_dir(),
-                                                    rows * cols)
+    data = cifar10.data_set()
+    images, labels = cifar10_input.distorted_inputs(data.folder, rows * cols,
+                                                    data.num_classes)
     with tf.compat.v1.train.MonitoredSession() as sess:
       images, labels = sess.run([images, labels])
-  names = cifar10.class_names()
+  names = data.class_names
   fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.2, rows * 1.35))
   for ax, image, label in zip(axes.flat, images, labels):
     # Standardized images: stretch each to [0, 1] to show it.
@@ -172,11 +203,17 @@ def plot_inputs(rows=6, cols=8):
 def main(argv=None):  # pylint: disable=unused-argument
   tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
   tf.io.gfile.makedirs(FLAGS.figures_dir)
+  curve = os.path.join(FLAGS.figures_dir, CURVE_FILE)
+  if FLAGS.from_curve:
+    plot_precision(*read_curve(curve))
+    return
   train_events = read_events(FLAGS.train_dir)
   plot_losses(train_events)
   plot_learning_rate(train_events)
   eval_events = read_events(FLAGS.eval_dir)
-  plot_precision(eval_events)
+  steps, precision = _scalars(eval_events, 'Precision @ 1')
+  write_curve(curve, steps, precision)
+  plot_precision(steps, precision)
   plot_confusion_matrix(eval_events)
   plot_inputs()
 

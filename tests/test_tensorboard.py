@@ -15,6 +15,7 @@ import urllib.request
 
 import pytest
 
+import cifar10_checkpoints
 from conftest import run_script
 
 pytestmark = pytest.mark.slow
@@ -149,7 +150,7 @@ def test_make_figures_renders_the_walkthrough_pngs(logdir, fake_data_root,  # py
                     '--min_fraction_of_examples_in_queue=0.002')
   names = ['total_loss.png', 'learning_rate.png', 'precision.png',
            'confusion_matrix.png', 'inputs.png']
-  assert sorted(os.listdir(str(figures))) == sorted(names)
+  assert sorted(os.listdir(str(figures))) == sorted(names + ['precision.csv'])
   image_module = pytest.importorskip('matplotlib.image')
   for name in names:
     pixels = image_module.imread(str(figures / name))
@@ -157,3 +158,16 @@ def test_make_figures_renders_the_walkthrough_pngs(logdir, fake_data_root,  # py
     assert pixels.shape[0] >= 200 and pixels.shape[1] >= 300, name
     assert pixels[..., :3].std() > 0.05, name
   assert 'wrote' in proc.stdout
+
+  # The curve as numbers, each evaluation's step and precision; from it
+  # alone, precision.png is drawn again.
+  precision = dict(cifar10_checkpoints.read_scalars(str(logdir / 'eval'),
+                                                    'Precision @ 1'))
+  lines = (figures / 'precision.csv').read_text().split()
+  assert len(lines) > 1
+  assert lines == ['step,precision_at_1'] + [
+      '%d,%.4f' % (step, value) for step, value in sorted(precision.items())]
+  os.remove(str(figures / 'precision.png'))
+  run_script(os.path.join('cifar10', 'make_figures.py'), '--from_curve',
+             '--figures_dir=%s' % figures, '--train_dir=/nonexistent')
+  assert (figures / 'precision.png').stat().st_size > 10000
