@@ -166,7 +166,7 @@ def measure_input():
   """Distorted training batches alone; `fill_seconds` to the first one."""
   with tf.Graph().as_default():
     with tf.device('/cpu:0'):
-      batch = cifar10.distorted_inputs()
+      batch = cifar10.distorted_inputs(cifar10.data_set())
     start = time.perf_counter()
     # A monitored session initializes the variables and runs the queues.
     with tf.compat.v1.train.MonitoredSession() as sess:
@@ -208,7 +208,7 @@ def measure_full():
   log = io.StringIO()
   try:
     with contextlib.redirect_stdout(log):
-      cifar10_train.train()
+      cifar10_train.train(cifar10.data_set())
   finally:
     shutil.rmtree(FLAGS.train_dir, ignore_errors=True)
   seconds = {int(step): FLAGS.batch_size / float(rate)
@@ -227,7 +227,8 @@ def measure_eval():
   from creating its session to closing it."""
   with tf.Graph().as_default():
     with tf.device('/cpu:0'):
-      images, labels = cifar10.inputs(eval_data=True, num_epochs=1)
+      images, labels = cifar10.inputs(eval_data=True,
+                                      data=cifar10.data_set(), num_epochs=1)
     correct = tf.nn.in_top_k(targets=labels,
                              predictions=cifar10.inference(images), k=1)
     windows = []
@@ -477,6 +478,31 @@ def _cpu_model():
   return platform.processor() or platform.machine()
 
 
+# The CPU features that move this model's speed most, as `lscpu` and
+# /proc/cpuinfo name them: AVX-512 for oneDNN's float32 kernels, and the
+# bfloat16 instructions for --mixed_precision=bfloat16.
+CPU_FEATURES = ('avx512f', 'avx512_bf16', 'amx_bf16')
+
+
+def cpu_features(cpuinfo='/proc/cpuinfo'):
+  """Which of CPU_FEATURES the CPU has; None where it cannot tell."""
+  try:
+    with open(cpuinfo) as f:
+      flags = set(f.read().split())
+  except OSError:
+    return None
+  return [name for name in CPU_FEATURES if name in flags]
+
+
+def _features_text(features):
+  if features is None:
+    return ''
+  missing = [name for name in CPU_FEATURES if name not in features]
+  return ' (%s%s)' % (', '.join(features) or 'none of ' + ', '.join(missing),
+                      '; no ' + ', '.join(missing)
+                      if features and missing else '')
+
+
 def benchmark():
   """Runs the rounds, prints the table, writes --json_out; returns the
   report."""
@@ -516,7 +542,8 @@ def benchmark():
   median = {m: figures['median'] for m, figures in measurements.items()}
   macs = training_macs_per_image()
   report = {
-      'machine': {'cpu': _cpu_model(), 'cores': cores,
+      'machine': {'cpu': _cpu_model(), 'cpu_features': cpu_features(),
+                  'cores': cores,
                   'tensorflow': tf.__version__,
                   'python': platform.python_version(),
                   'onednn': runs[0]['onednn']},
@@ -549,7 +576,8 @@ def format_table(report):
   machine, settings = report['machine'], report['settings']
   onednn = {True: 'on', False: 'off'}.get(machine['onednn'], 'unknown')
   caption = (
-      f'{machine["cpu"]}, {machine["cores"]} cores; TensorFlow '
+      f'{machine["cpu"]}{_features_text(machine.get("cpu_features"))}, '
+      f'{machine["cores"]} cores; TensorFlow '
       f'{machine["tensorflow"]}, oneDNN {onednn}, Python '
       f'{machine["python"]}. {settings["data"].capitalize()} data, batch '
       f'{settings["batch_size"]}; windows of {settings["steps"]} steps, '

@@ -263,3 +263,34 @@ def test_table_names_the_machine_and_no_time_of_day():
   assert '| full / twin | 1.20 | | |' in table
   assert ('| tf_data (`--input_pipeline=tf_data`), eval / defaults | 1.30 | '
           '1.30 - 1.30 | no (0.90 - 1.10) |') in table
+
+
+def test_table_names_the_cpu_features_that_move_the_speed(tmp_path):
+  module = _benchmark()
+  zen3 = tmp_path / 'zen3'
+  zen3.write_text('flags\t\t: fpu sse avx2 fma\n')
+  zen4 = tmp_path / 'zen4'
+  zen4.write_text('flags\t\t: fpu avx2 avx512f avx512_bf16\n')
+  assert module.cpu_features(str(zen3)) == []
+  assert module.cpu_features(str(zen4)) == ['avx512f', 'avx512_bf16']
+  assert module.cpu_features(str(tmp_path / 'none')) is None
+  report = {
+      'machine': {'cpu': 'AMD EPYC', 'cpu_features': ['avx512f',
+                                                      'avx512_bf16'],
+                  'cores': 2, 'tensorflow': '2.21.0', 'python': '3.11.7',
+                  'onednn': True},
+      'settings': {'data': 'real', 'batch_size': 128, 'rounds': 1,
+                   'repeats': 3, 'steps': 40},
+      'measurements': {name: {'median': 1.0, 'min': 1.0, 'max': 1.0,
+                              'windows': [1.0], 'unit': 'images/s'}
+                       for name in MEASUREMENTS},
+      'ratios': {'full_over_ceiling': 1.0, 'full_over_twin': 1.0,
+                 'full_share_of_peak': 1.0},
+      'variants': []}
+  caption = module.format_table(report).splitlines()[0]
+  assert caption.startswith('AMD EPYC (avx512f, avx512_bf16; no amx_bf16), '
+                            '2 cores;')
+  report['machine']['cpu_features'] = []
+  caption = module.format_table(report).splitlines()[0]
+  assert caption.startswith('AMD EPYC (none of avx512f, avx512_bf16, '
+                            'amx_bf16), 2 cores;')
