@@ -4,19 +4,23 @@
 
 How the scripts use it:
 
-  images, labels = distorted_inputs()     # training; inputs() for eval
-  logits = inference(images)              # the network
+  maybe_download_and_extract()            # the data, once
+  data = data_set()                       # its folder, classes, epoch size
+  images, labels = distorted_inputs(data) # training; inputs() for eval
+  logits = inference(images, data.num_classes)  # the network
   total_loss = loss(logits, labels)       # cross-entropy + weight decay
-  train_op = train(total_loss, global_step)
+  train_op = train(total_loss, global_step, data.train_examples)
 
-`maybe_download_and_extract()` fetches the data set first (or writes the
-synthetic one for --fake_data). The network is two convolutional layers,
+Only the first two touch the disk: building the model reads and writes no
+file, and `inference(images)` alone builds CIFAR-10's ten logits. The
+network is two convolutional layers,
 each with max pooling and local response normalization, then two fully
 connected layers and a linear layer of NUM_CLASSES logits: 1,068,298
 parameters. Its variables live on the CPU, made with `get_variable` so that
 the towers of cifar10_multi_gpu_train.py share them.
 """
 
+import collections
 import os
 import re
 import zlib
@@ -176,27 +180,40 @@ def _variable_with_weight_decay(name, shape, stddev, wd):
   return var
 
 
-def data_dir():
-  """The folder of record files the flags select (see
-  `cifar10_data.record_folder`)."""
-  return cifar10_data.record_folder(FLAGS.data_dir, FLAGS.dataset,
-                                    FLAGS.fake_data)
+class DataSet(collections.namedtuple(
+    'DataSet', ['folder', 'class_names', 'train_examples'])):
+  """The data that the flags select, as the model and the scripts need it.
+
+  Attributes:
+    folder: The folder of record files.
+    class_names: The class names, in label order.
+    train_examples: Examples in a training epoch.
+  """
+
+  @property
+  def num_classes(self):
+    """Classes, and logits: 10 for CIFAR-10, 100 or 20 for CIFAR-100
+    (--label), as many as batches.meta.txt names for your own records."""
+    return len(self.class_names)
 
 
-def class_names():
-  """The class names of the selected data, in label order."""
-  return cifar10_data.read_class_names(data_dir())
+def data_set():
+  """Works out the data the flags select, once, at a command's start.
+
+  With --fake_data, writes the synthetic files first (see
+  `cifar10_data.record_folder`).
+
+  Returns:
+    A DataSet.
+  """
+  folder = cifar10_data.record_folder(FLAGS.data_dir, FLAGS.dataset,
+                                      FLAGS.fake_data)
+  return DataSet(folder, cifar10_data.read_class_names(folder),
+                 cifar10_input.epoch_size(folder))
 
 
-def num_classes():
-  """The number of classes, and of logits: NUM_CLASSES for CIFAR-10, 100 or
-  20 for CIFAR-100 (--label), as many as batches.meta.txt names for a
-  folder of cifar10-make-records."""
-  return len(class_names())
-
-
-def distorted_inputs():
-  """Training batches from --data_dir (see `cifar10_input.distorted_inputs`).
+def distorted_inputs(data):
+  """Training batches of a DataSet (see `cifar10_input.distorted_inputs`).
 
   Returns:
     images: Tensor [batch_size, IMAGE_SIZE, IMAGE_SIZE, 3] of the model's
@@ -204,16 +221,17 @@ def distorted_inputs():
     labels: int32 Tensor [batch_size].
   """
   images, labels = cifar10_input.distorted_inputs(
-      data_dir=data_dir(), batch_size=FLAGS.batch_size,
-      num_classes=num_classes(), deterministic=FLAGS.deterministic)
+      data_dir=data.folder, batch_size=FLAGS.batch_size,
+      num_classes=data.num_classes, deterministic=FLAGS.deterministic)
   return tf.cast(images, _dtype()), labels
 
 
-def inputs(eval_data, num_epochs=None):
-  """Evaluation batches from --data_dir (see `cifar10_input.inputs`).
+def inputs(eval_data, data, num_epochs=None):
+  """Evaluation batches of a DataSet (see `cifar10_input.inputs`).
 
   Args:
     eval_data: True for the test file, False for the training files.
+    data: The DataSet.
     num_epochs: None to cycle forever; 1 to read each record exactly once.
 
   Returns:
@@ -222,8 +240,8 @@ def inputs(eval_data, num_epochs=None):
     labels: int32 Tensor [batch_size].
   """
   images, labels = cifar10_input.inputs(
-      eval_data=eval_data, data_dir=data_dir(), batch_size=FLAGS.batch_size,
-      num_epochs=num_epochs, num_classes=num_classes())
+      eval_data=eval_data, data_dir=data.folder, batch_size=FLAGS.batch_size,
+      num_epochs=num_epochs, num_classes=data.num_classes)
   return tf.cast(images, _dtype()), labels
 
 
@@ -286,7 +304,7 @@ def _max_pool(inputs, name):
                           name=name)
 
 
-def inference(images):
+def inference(images, num_classes=NUM_CLASSES):
   """The network: images in, logits out.
 
   Edit here to try another architecture; checkpoints of the old one will
@@ -295,9 +313,10 @@ def inference(images):
   Args:
     images: Tensor [batch, IMAGE_SIZE, IMAGE_SIZE, 3], from
       `distorted_inputs()` or `inputs()`.
+    num_classes: Logits an image: the data set's classes.
 
   Returns:
-    Logits, Tensor [batch, NUM_CLASSES], before any softmax.
+    Logits, Tensor [batch, num_classes], before any softmax.
   """
   # Local response normalization: TensorFlow's op, or the same values from
   # products with a banded matrix, faster on a CPU (--fast_lrn).
@@ -321,8 +340,34 @@ def inference(images):
   local4 = _fully_connected('local4', local3, 192, stddev=0.04, wd=0.004,
                             bias=0.1)
   # Plain logits: the loss applies the softmax itself, in a stabler form.
-  return _fully_connected('softmax_linear', local4, num_classes(),
+  return _fully_connected('softmax_linear', local4, num_classes,
                           stddev=1 / 192.0, wd=None, bias=0.0, relu=False)
+
+
+def classify(pixels, num_classes=NUM_CLASSES):
+  """Images in, probabilities out: the model as cifar10_predict.py and the
+  exported model run it.
+
+  Each image gets evaluation's preprocessing (`preprocess_for_eval`, as
+  cifar10_eval.py's `inputs()` give it) and `inference()`; a softmax turns
+  the logits into probabilities.
+
+  Args:
+    pixels: uint8 Tensor [N, 32, 32, 3].
+    num_classes: Classes of the data set.
+
+  Returns:
+    probabilities: float32 Tensor [N, num_classes].
+    averages: {name in a checkpoint: variable}: restore it so that the
+      network computes with the moving averages, as evaluation does.
+  """
+  images = tf.map_fn(cifar10_input.preprocess_for_eval, pixels,
+                     fn_output_signature=tf.float32)
+  logits = inference(tf.cast(images, _dtype()), num_classes)
+  probabilities = tf.nn.softmax(tf.cast(logits, tf.float32))
+  averages = tf.compat.v1.train.ExponentialMovingAverage(
+      MOVING_AVERAGE_DECAY).variables_to_restore()
+  return probabilities, averages
 
 
 def loss(logits, labels):
@@ -381,16 +426,18 @@ def add_loss_summaries(total_loss, scope=None):
   return update
 
 
-def learning_rate(global_step):
+def learning_rate(global_step,
+                  examples_per_epoch=NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN):
   """The step-wise schedule: 0.1, divided by ten every 350 epochs.
 
   Args:
     global_step: The global step variable.
+    examples_per_epoch: Examples in a training epoch of the data.
 
   Returns:
     Scalar float32 Tensor, summarized as `learning_rate`.
   """
-  steps_per_epoch = cifar10_input.epoch_size(data_dir()) / FLAGS.batch_size
+  steps_per_epoch = examples_per_epoch / FLAGS.batch_size
   rate = tf.compat.v1.train.exponential_decay(
       INITIAL_LEARNING_RATE, global_step,
       decay_steps=int(steps_per_epoch * NUM_EPOCHS_PER_DECAY),
@@ -455,21 +502,24 @@ def apply_and_average(grads, global_step, lr):
     return shadows.apply(tf.compat.v1.trainable_variables())
 
 
-def train(total_loss, global_step):
+def train(total_loss, global_step,
+          examples_per_epoch=NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN):
   """The op of one training step of the whole model.
 
   It updates the loss averages, computes the gradients, takes a step of
-  plain gradient descent at `learning_rate(global_step)` and updates the
-  variables' moving averages.
+  plain gradient descent at `learning_rate()` and updates the variables'
+  moving averages.
 
   Args:
     total_loss: The Tensor from `loss()`.
     global_step: The global step variable.
+    examples_per_epoch: Examples in a training epoch, which set when the
+      learning rate drops.
 
   Returns:
     The training op.
   """
-  lr = learning_rate(global_step)
+  lr = learning_rate(global_step, examples_per_epoch)
   with tf.control_dependencies([add_loss_summaries(total_loss)]):
     grads = compute_gradients(
         tf.compat.v1.train.GradientDescentOptimizer(lr), total_loss)
@@ -487,7 +537,8 @@ def maybe_download_and_extract():
     DataError: the download failed or does not match, or the archive is
       unsafe or lacks the data set's folder.
   """
-  folder = data_dir()  # Writes the synthetic files with --fake_data.
+  folder = cifar10_data.record_folder(  # Writes --fake_data's files.
+      FLAGS.data_dir, FLAGS.dataset, FLAGS.fake_data)
   if FLAGS.fake_data or folder == FLAGS.data_dir:
     return
   if FLAGS.dataset == 'cifar100':

@@ -66,7 +66,6 @@ RECORD_BYTES = LABEL_BYTES + HEIGHT * WIDTH * DEPTH  # 3073
 # CIFAR-10's classes, in label order.
 CLASS_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
                'horse', 'ship', 'truck')
-NUM_CLASSES = len(CLASS_NAMES)
 
 TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
 TEST_FILES = ('test_batch.bin',)
@@ -161,7 +160,19 @@ def data_files(data_dir, eval_data=False):
   return [os.path.join(data_dir, name) for name in names]
 
 
-def check_data_files(filenames, num_classes=NUM_CLASSES):
+def checked_files(data_dir, eval_data=False,
+                  num_classes=len(CLASS_NAMES)):
+  """The record files of one split, and the records they hold, checked
+  (`check_data_files`) before any queue reads them.
+
+  Returns:
+    (list of paths, number of records).
+  """
+  filenames = data_files(data_dir, eval_data)
+  return filenames, check_data_files(filenames, num_classes)
+
+
+def check_data_files(filenames, num_classes=len(CLASS_NAMES)):
   """Checks record files before any queue thread reads them.
 
   A queue thread that meets a missing or short file fails where nobody sees
@@ -217,7 +228,7 @@ def check_data_files(filenames, num_classes=NUM_CLASSES):
           'class a line for every label, in label order, or write the '
           'records again with cifar10-make-records'
           % (meta, num_classes, bad[0], path, labels[bad[0]]))
-    if short_list and labels[bad[0]] < NUM_CLASSES:
+    if short_list and labels[bad[0]] < len(CLASS_NAMES):
       # CIFAR-10's own folder with an edited list: a label that is one of
       # the ten classes is the list's fault; one beyond them, the file's.
       raise DataError(
@@ -306,9 +317,13 @@ def record_folder(data_dir, dataset='cifar10', fake_data=False):
 
 
 def count_records(filenames):
-  """The number of records in existing record files of the selected set."""
-  return sum(tf.io.gfile.stat(path).length
-             for path in filenames) // record_format().record_bytes
+  """The records in those of `filenames` that exist, of the selected set.
+
+  A missing file counts as empty: `check_data_files` names it, when the
+  input functions read the files.
+  """
+  return sum(tf.io.gfile.stat(path).length for path in filenames
+             if tf.io.gfile.exists(path)) // record_format().record_bytes
 
 
 def read_class_names(data_dir):
@@ -383,8 +398,9 @@ def fake_examples(num_records, seed):
     images: uint8 array [num_records, 32, 32, 3].
   """
   rng = np.random.default_rng(seed)
-  labels = rng.integers(0, NUM_CLASSES, size=num_records).astype(np.uint8)
-  angle = 2.0 * np.pi * labels / NUM_CLASSES
+  classes = len(CLASS_NAMES)
+  labels = rng.integers(0, classes, size=num_records).astype(np.uint8)
+  angle = 2.0 * np.pi * labels / classes
   hue = np.stack([np.cos(angle), np.cos(angle - 2.0 * np.pi / 3),
                   np.cos(angle + 2.0 * np.pi / 3)], axis=1)
   grey = rng.uniform(70.0, 180.0, size=(num_records, 1, 1, 1))

@@ -161,7 +161,7 @@ def cluster_and_task():
   return cluster, job_name, task_index or 0
 
 
-def sync_train_op(cluster, task_index):
+def sync_train_op(cluster, task_index, data):
   """Builds the graph of one worker: its model and the synchronous update.
 
   Variables go to the parameter servers (round robin, by
@@ -171,6 +171,7 @@ def sync_train_op(cluster, task_index):
   Args:
     cluster: `tf.train.ClusterSpec` with jobs 'ps' and 'worker'.
     task_index: Index of this worker.
+    data: The `cifar10.DataSet` to train on.
 
   Returns:
     train_op: Op for one step of this worker: it sends its gradients and
@@ -188,15 +189,16 @@ def sync_train_op(cluster, task_index):
 
     # The learning rate follows the global step: one step per update, that
     # is, per num_workers batches.
-    lr = cifar10.learning_rate(global_step)
+    lr = cifar10.learning_rate(global_step, data.train_examples)
     base_opt = tf.compat.v1.train.GradientDescentOptimizer(lr)
 
     # Each worker reads its own copy of the data, on its own CPU.
     with tf.device(worker_device + '/cpu:0'):
-      images, labels = cifar10.distorted_inputs()
+      images, labels = cifar10.distorted_inputs(data)
 
     with tf.device('/gpu:0'):
-      loss = cifar10.loss(cifar10.inference(images), labels)
+      loss = cifar10.loss(cifar10.inference(images, data.num_classes),
+                          labels)
       grads = cifar10.compute_gradients(base_opt, loss)
     loss_averages_op = cifar10.add_loss_summaries(loss)
 
@@ -224,13 +226,14 @@ def sync_train_op(cluster, task_index):
   return train_op, loss, opt, worker_steps
 
 
-def train(server, cluster, task_index):
+def train(server, cluster, task_index, data):
   """Trains as one worker of the cluster until --max_steps.
 
   Args:
     server: This worker's `tf.distribute.Server`.
     cluster: `tf.train.ClusterSpec`.
     task_index: Index of this worker; worker 0 is the chief.
+    data: The `cifar10.DataSet` to train on.
   """
   is_chief = task_index == 0
   num_workers = cluster.num_tasks('worker')
@@ -240,7 +243,8 @@ def train(server, cluster, task_index):
     # worker read the same images, distorted alike, in the same order.
     cifar10_runtime.seed_graph(
         None if FLAGS.seed is None else FLAGS.seed + task_index)
-    train_op, loss, opt, worker_steps = sync_train_op(cluster, task_index)
+    train_op, loss, opt, worker_steps = sync_train_op(cluster, task_index,
+                                                        data)
     global_step = tf.compat.v1.train.get_global_step()
     done = tf.group(*[q.enqueue(task_index)
                       for q in cifar10_replicas.done_queues(cluster)])
@@ -423,7 +427,7 @@ def main(argv=None):  # pylint: disable=unused-argument
         cifar10_prepare.make_output_dir(FLAGS.train_dir, 'train_dir')
       cifar10_runtime.say_slow_settings()
       cifar10.maybe_download_and_extract()
-      train(server, cluster, task_index)
+      train(server, cluster, task_index, cifar10.data_set())
 
 
 # What --help shows: how to call the command, and its flags by group.

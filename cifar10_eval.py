@@ -117,14 +117,15 @@ def eval_once(saver, summary_writer, top_k_op, predictions_op, labels,
   return precision
 
 
-def evaluate():
-  """Evaluates the newest checkpoint (--run_once), or each new one."""
+def evaluate(data):
+  """Evaluates the newest checkpoint (--run_once), or each new one, on a
+  `cifar10.DataSet`."""
   with tf.Graph().as_default() as graph:
     with tf.device('/cpu:0'):
       images, labels = cifar10.inputs(eval_data=FLAGS.eval_data == 'test',
-                                      num_epochs=1)
-    class_names = cifar10.class_names()
-    logits = cifar10.inference(images)
+                                      data=data, num_epochs=1)
+    class_names = data.class_names
+    logits = cifar10.inference(images, data.num_classes)
     top_k_op = tf.nn.in_top_k(targets=labels, predictions=logits, k=1)
     predictions_op = tf.argmax(logits, axis=1, output_type=tf.int32)
 
@@ -166,7 +167,7 @@ def main(argv=None):
     cifar10_prepare.make_output_dir(FLAGS.eval_dir, 'eval_dir')
     with cifar10_runtime.folder_lock(FLAGS.eval_dir, 'eval_dir', 'evaluator',
                                      cifar10_runtime.EVAL_LOCK_FILE):
-      evaluate()
+      evaluate(cifar10.data_set())
 
 
 # What --help shows: how to call the command, and its flags by group.

@@ -52,7 +52,6 @@ import cifar10_checkpoints
 import cifar10_data
 import cifar10_flags
 import cifar10_images
-import cifar10_input
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -82,8 +81,9 @@ TFLITE_FILE = 'model.tflite'
 TFLITE_QUANTIZED_FILE = 'model_quantized.tflite'
 
 
-def classify(pixels, class_names):
-  """The model from 32x32 pixels to the outputs of both signatures.
+def signature_outputs(pixels, class_names):
+  """The model from 32x32 pixels to the outputs of both signatures
+  (`cifar10.classify`, as cifar10-predict runs it).
 
   Args:
     pixels: uint8 Tensor [N, 32, 32, 3].
@@ -93,13 +93,10 @@ def classify(pixels, class_names):
     Dict of Tensors: `probabilities` float32 [N, classes], `classes` int64
     [N], `class_names` string [N].
   """
-  images = tf.map_fn(cifar10_input.preprocess_for_eval, pixels,
-                     fn_output_signature=tf.float32)
-  dtype = tf.float16 if FLAGS.use_fp16 else tf.float32
-  logits = tf.cast(cifar10.inference(tf.cast(images, dtype)), tf.float32)
-  classes = tf.argmax(logits, axis=1, name='classes')
+  probabilities, _ = cifar10.classify(pixels, len(class_names))
+  classes = tf.argmax(probabilities, axis=1, name='classes')
   return {
-      'probabilities': tf.nn.softmax(logits, name='probabilities'),
+      'probabilities': tf.identity(probabilities, name='probabilities'),
       'classes': classes,
       'class_names': tf.gather(tf.constant(list(class_names)), classes,
                                name='class_names'),
@@ -126,7 +123,7 @@ def build_signatures(class_names):
       images = tf.compat.v1.placeholder(
           tf.uint8, [None, cifar10_data.HEIGHT, cifar10_data.WIDTH,
                      cifar10_data.DEPTH], name='images')
-      from_pixels = classify(images, class_names)
+      from_pixels = signature_outputs(images, class_names)
     with tf.compat.v1.name_scope(BYTES_SIGNATURE):
       image_bytes = tf.compat.v1.placeholder(tf.string, [None],
                                              name='image_bytes')
@@ -135,7 +132,7 @@ def build_signatures(class_names):
           fn_output_signature=tf.TensorSpec(
               [cifar10_data.HEIGHT, cifar10_data.WIDTH,
                cifar10_data.DEPTH], tf.uint8))
-      from_bytes = classify(decoded, class_names)
+      from_bytes = signature_outputs(decoded, class_names)
   return {
       BYTES_SIGNATURE: predict_signature({'image_bytes': image_bytes},
                                          from_bytes),
@@ -272,7 +269,7 @@ def main(argv=None):
     version_dir(FLAGS.export_dir, FLAGS.version, FLAGS.overwrite)
     checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
-    class_names = cifar10.class_names()
+    class_names = cifar10.data_set().class_names
     target, step = export(checkpoint_path, FLAGS.export_dir, FLAGS.version,
                           class_names, tflite=FLAGS.tflite,
                           tflite_quantize=FLAGS.tflite_quantize,

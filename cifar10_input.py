@@ -162,9 +162,16 @@ def _generate_image_and_label_batch(image, label, min_queue_examples,
         [image, label], batch_size=batch_size, num_threads=threads,
         capacity=capacity,
         allow_smaller_final_batch=allow_smaller_final_batch)
-  # TensorBoard's Images tab shows a few of each batch.
-  tf.compat.v1.summary.image('images', images)
+  _image_summary(images)
   return images, tf.reshape(labels, [-1])
+
+
+def _image_summary(images):
+  """TensorBoard's Images tab shows a few of each batch, tagged `images`
+  whatever the name scope (the raw op takes its tag as given)."""
+  tf.compat.v1.add_to_collection(
+      tf.compat.v1.GraphKeys.SUMMARIES,
+      tf.raw_ops.ImageSummary(tag='images', tensor=images))
 
 
 def distort_image(uint8image):
@@ -236,6 +243,12 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES,
                      deterministic=False):
   """Shuffled batches of distorted training images.
 
+  The tutorial's pipeline reads and distorts one record at a time; by
+  default the suite reads --records_per_read of them at once
+  (`_batched_read`). --deterministic (`_repeatable_shuffle_batch`) and
+  --input_pipeline=tf_data (`_tf_data_training`) take routes of their own.
+  All of them distort each image with `distort_image()`.
+
   Args:
     data_dir: The folder of record files.
     batch_size: Images per batch.
@@ -250,8 +263,8 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES,
   Raises:
     DataError: the record files are missing or malformed.
   """
-  filenames = cifar10_data.data_files(data_dir, eval_data=False)
-  num_records = cifar10_data.check_data_files(filenames, num_classes)
+  filenames, num_records = cifar10_data.checked_files(data_dir, False,
+                                                      num_classes)
 
   with tf.compat.v1.name_scope('data_augmentation'):
     # The shuffling queue keeps this many images, so that a batch mixes
@@ -260,14 +273,8 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES,
     min_queue_examples = int(epoch_size(data_dir, False, num_records) *
                              min_fraction_of_examples_in_queue)
     if FLAGS.input_pipeline == 'tf_data':
-      # As deep as the queue when the threads keep it full: the images kept
-      # after each dequeue, plus three batches.
-      buffer_size = min_queue_examples + 3 * batch_size
-      print('Filling the tf.data shuffle buffer with {} images before '
-            'starting to train.'.format(buffer_size))
-      return cifar10_dataset.next_batch(cifar10_dataset.training_dataset(
-          filenames, cifar10_data.record_format(), batch_size, buffer_size,
-          distort_image, 1 if deterministic else preprocess_thread_count()))
+      return _tf_data_training(filenames, min_queue_examples, batch_size,
+                               deterministic)
     if cifar10_data.is_standard_folder(data_dir):
       print('Filling queue with {} CIFAR images before starting to train. '
             'This will take a few minutes.'.format(min_queue_examples))
@@ -279,19 +286,15 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES,
     if deterministic:
       return _repeatable_shuffle_batch(filename_queue, min_queue_examples,
                                        batch_size)
-    if FLAGS.records_per_read == 1:
-      record = read_cifar10(filename_queue)
-      image = distort_image(record.uint8image)
-    else:
-      # Many records a read, so far fewer session steps a record; each
-      # image is still distorted on its own, with draws of its own.
-      record = read_cifar10(filename_queue, FLAGS.records_per_read)
-      image = tf.map_fn(distort_image, record.uint8image,
-                        fn_output_signature=tf.float32)
+    if FLAGS.records_per_read > 1:
+      return _batched_read(filename_queue, min_queue_examples, batch_size)
 
-  return _generate_image_and_label_batch(
-      image, record.label, min_queue_examples, batch_size, shuffle=True,
-      enqueue_many=FLAGS.records_per_read > 1)
+    read_input = read_cifar10(filename_queue)
+    distorted_image = distort_image(read_input.uint8image)
+
+    return _generate_image_and_label_batch(
+        distorted_image, read_input.label, min_queue_examples, batch_size,
+        shuffle=True)
 
 
 def inputs(eval_data, data_dir, batch_size, num_epochs=None,
@@ -315,26 +318,62 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
   Raises:
     DataError: the record files are missing or malformed.
   """
-  filenames = cifar10_data.data_files(data_dir, eval_data=eval_data)
-  num_records = cifar10_data.check_data_files(filenames, num_classes)
-  examples = epoch_size(data_dir, eval_data, num_records)
+  filenames, num_records = cifar10_data.checked_files(data_dir, eval_data,
+                                                      num_classes)
 
   with tf.compat.v1.name_scope('input'):
     if FLAGS.input_pipeline == 'tf_data':
-      return cifar10_dataset.next_batch(cifar10_dataset.eval_dataset(
-          filenames, cifar10_data.record_format(), batch_size, num_epochs,
-          preprocess_for_eval, preprocess_thread_count()))
+      return _tf_data_eval(filenames, batch_size, num_epochs)
+
     filename_queue = tf.compat.v1.train.string_input_producer(
         filenames, num_epochs=num_epochs, shuffle=num_epochs is None)
-    record = read_cifar10(filename_queue)
-    image = preprocess_for_eval(record.uint8image)
-    min_queue_examples = min(
-        int(examples * FLAGS.min_fraction_of_examples_in_queue),
-        num_records)
+    read_input = read_cifar10(filename_queue)
+    image = preprocess_for_eval(read_input.uint8image)
 
+    # A queue this deep, as for training, but never deeper than the files.
+    min_queue_examples = min(
+        int(epoch_size(data_dir, eval_data, num_records) *
+            FLAGS.min_fraction_of_examples_in_queue), num_records)
+
+    return _generate_image_and_label_batch(
+        image, read_input.label, min_queue_examples, batch_size,
+        shuffle=False, allow_smaller_final_batch=num_epochs is not None)
+
+
+# Routes other than the tutorial's, each chosen by a flag.
+
+def _batched_read(filename_queue, min_queue_examples, batch_size):
+  """Training batches from --records_per_read records a read (the default).
+
+  Far fewer session steps a record than one read each; every image is
+  still distorted on its own, with draws of its own.
+  """
+  record = read_cifar10(filename_queue, FLAGS.records_per_read)
+  images = tf.map_fn(distort_image, record.uint8image,
+                     fn_output_signature=tf.float32)
   return _generate_image_and_label_batch(
-      image, record.label, min_queue_examples, batch_size, shuffle=False,
-      allow_smaller_final_batch=num_epochs is not None)
+      images, record.label, min_queue_examples, batch_size, shuffle=True,
+      enqueue_many=True)
+
+
+def _tf_data_training(filenames, min_queue_examples, batch_size,
+                      deterministic):
+  """Training batches from tf.data (--input_pipeline=tf_data), with a
+  shuffle buffer as deep as the queue when its threads keep it full: the
+  images kept after each dequeue, plus three batches."""
+  buffer_size = min_queue_examples + 3 * batch_size
+  print('Filling the tf.data shuffle buffer with {} images before starting '
+        'to train.'.format(buffer_size))
+  return cifar10_dataset.next_batch(cifar10_dataset.training_dataset(
+      filenames, cifar10_data.record_format(), batch_size, buffer_size,
+      distort_image, 1 if deterministic else preprocess_thread_count()))
+
+
+def _tf_data_eval(filenames, batch_size, num_epochs):
+  """Evaluation batches from tf.data (--input_pipeline=tf_data)."""
+  return cifar10_dataset.next_batch(cifar10_dataset.eval_dataset(
+      filenames, cifar10_data.record_format(), batch_size, num_epochs,
+      preprocess_for_eval, preprocess_thread_count()))
 
 
 def _repeatable_shuffle_batch(filename_queue, min_queue_examples,
@@ -382,9 +421,5 @@ def _repeatable_shuffle_batch(filename_queue, min_queue_examples,
   images, labels = tf.compat.v1.train.batch(
       [images, labels], batch_size, num_threads=1, capacity=2 * batch_size,
       enqueue_many=True)
-  # Tagged `images`, not `data_augmentation/images`: the raw op takes its
-  # tag as given, whatever the name scope.
-  tf.compat.v1.add_to_collection(
-      tf.compat.v1.GraphKeys.SUMMARIES,
-      tf.raw_ops.ImageSummary(tag='images', tensor=images))
+  _image_summary(images)
   return images, tf.reshape(labels, [-1])

@@ -45,18 +45,19 @@ tf.compat.v1.flags.DEFINE_integer(
     'num_gpus', 1, 'Towers to build, tower i on GPU i.', lower_bound=1)
 
 
-def tower_loss(scope, images, labels):
+def tower_loss(scope, images, labels, num_classes=cifar10.NUM_CLASSES):
   """Builds one tower's model and returns the total loss of its batch.
 
   Args:
     scope: The tower's name scope, such as 'tower_0/'.
     images: float Tensor [batch, IMAGE_SIZE, IMAGE_SIZE, 3].
     labels: int32 Tensor [batch].
+    num_classes: Classes of the data set.
 
   Returns:
     Scalar Tensor: the tower's cross-entropy plus the weight decay.
   """
-  cifar10.loss(cifar10.inference(images), labels)
+  cifar10.loss(cifar10.inference(images, num_classes), labels)
   # The `losses` collection gathers the terms of every tower; this tower's
   # are those made under its scope. Each tower counts the weight decay
   # once, so the mean over the towers counts it once too, as one big batch
@@ -125,12 +126,13 @@ def tower_batches(batch_queue, num_towers):
   return list(zip(tf.unstack(images), tf.unstack(labels)))
 
 
-def tower_gradients(opt, batches):
+def tower_gradients(opt, batches, num_classes=cifar10.NUM_CLASSES):
   """Builds tower i on /gpu:i for each batch; averages their gradients.
 
   Args:
     opt: The optimizer whose `compute_gradients` each tower calls.
     batches: One (images, labels) pair per tower.
+    num_classes: Classes of the data set.
 
   Returns:
     grads: List of (mean gradient, variable) pairs.
@@ -148,7 +150,7 @@ def tower_gradients(opt, batches):
         tf.compat.v1.add_to_collection(
             tf.compat.v1.GraphKeys.SUMMARIES,
             tf.raw_ops.ImageSummary(tag='images', tensor=images))
-        loss = tower_loss(scope, images, labels)
+        loss = tower_loss(scope, images, labels, num_classes)
         # The first tower made the variables; the others reuse them.
         tf.compat.v1.get_variable_scope().reuse_variables()
         tower_grads.append(cifar10.compute_gradients(opt, loss))
@@ -179,20 +181,21 @@ def last_tower_summaries(num_towers):
           if kept(s)]
 
 
-def train():
-  """Trains until the global step reaches --max_steps."""
+def train(data):
+  """Trains on a `cifar10.DataSet` until the global step reaches
+  --max_steps."""
   with tf.Graph().as_default(), tf.device('/cpu:0'):
     cifar10_runtime.seed_graph(FLAGS.seed, FLAGS.deterministic)
     global_step = tf.compat.v1.train.get_or_create_global_step()
-    lr = cifar10.learning_rate(global_step)
+    lr = cifar10.learning_rate(global_step, data.train_examples)
     opt = tf.compat.v1.train.GradientDescentOptimizer(lr)
 
     # One input pipeline on the CPU, whatever the number of towers.
-    images, labels = cifar10.distorted_inputs()
+    images, labels = cifar10.distorted_inputs(data)
     batch_queue = prefetch_queue([images, labels], capacity=2 * FLAGS.num_gpus)
 
     grads, loss, loss_averages_op = tower_gradients(
-        opt, tower_batches(batch_queue, FLAGS.num_gpus))
+        opt, tower_batches(batch_queue, FLAGS.num_gpus), data.num_classes)
     # The update of cifar10.train(): descent, then the moving averages.
     train_op = tf.group(cifar10.apply_and_average(grads, global_step, lr),
                         loss_averages_op)
@@ -244,7 +247,7 @@ def main(argv=None):
       return
     cifar10_runtime.say_slow_settings(FLAGS.num_gpus)
     cifar10.maybe_download_and_extract()
-    train()
+    train(cifar10.data_set())
 
 
 # What --help shows: how to call the command, and its flags by group.

@@ -40,7 +40,6 @@ import cifar10_checkpoints
 import cifar10_data
 import cifar10_flags
 import cifar10_images
-import cifar10_input
 import cifar10_runtime
 
 FLAGS = tf.compat.v1.flags.FLAGS
@@ -66,15 +65,16 @@ tf.compat.v1.flags.DEFINE_integer(
     lower_bound=1)
 
 
-def predict(image_paths, checkpoint_path):
+def predict(image_paths, checkpoint_path, num_classes=cifar10.NUM_CLASSES):
   """Classifies image files.
 
   Args:
     image_paths: Paths of PNG, JPEG, GIF or BMP files.
     checkpoint_path: The checkpoint whose moving averages to use.
+    num_classes: Classes of the data set.
 
   Returns:
-    (probabilities, step): float32 array [len(image_paths), NUM_CLASSES],
+    (probabilities, step): float32 array [len(image_paths), num_classes],
     and the checkpoint's global step.
 
   Raises:
@@ -87,13 +87,7 @@ def predict(image_paths, checkpoint_path):
     batch = tf.compat.v1.placeholder(
         tf.uint8, [None, cifar10_data.HEIGHT, cifar10_data.WIDTH,
                    cifar10_data.DEPTH], name='images')
-    images = tf.map_fn(cifar10_input.preprocess_for_eval, batch,
-                       fn_output_signature=tf.float32)
-    dtype = tf.float16 if FLAGS.use_fp16 else tf.float32
-    logits = cifar10.inference(tf.cast(images, dtype))
-    probabilities = tf.nn.softmax(tf.cast(logits, tf.float32))
-    averages = tf.compat.v1.train.ExponentialMovingAverage(
-        cifar10.MOVING_AVERAGE_DECAY).variables_to_restore()
+    probabilities, averages = cifar10.classify(batch, num_classes)
 
     with tf.compat.v1.Session() as sess:
       step = cifar10_checkpoints.restore_checked(sess, checkpoint_path,
@@ -104,13 +98,14 @@ def predict(image_paths, checkpoint_path):
   return np.concatenate(chunks), step
 
 
-def save_test_images(folder, count):
+def save_test_images(data, folder, count):
   """Writes the first test images of the selected data as PNG files.
 
   Each file is named for its place in the test file and its true class,
   such as test_0003_deer.png.
 
   Args:
+    data: The `cifar10.DataSet`.
     folder: An existing folder.
     count: How many images; all of them if the file holds fewer.
 
@@ -120,10 +115,9 @@ def save_test_images(folder, count):
   Raises:
     DataError: the test file is missing or damaged.
   """
-  data_dir = cifar10.data_dir()
-  test_file = cifar10_data.data_files(data_dir, eval_data=True)[0]
-  names = cifar10_data.read_class_names(data_dir)
-  cifar10_data.check_data_files([test_file], len(names))
+  [test_file], _ = cifar10_data.checked_files(data.folder, True,
+                                              data.num_classes)
+  names = data.class_names
   labels, images = cifar10_data.read_records(
       test_file, count, cifar10_data.record_format())
   paths = [os.path.join(folder, 'test_%04d_%s.png'
@@ -168,7 +162,8 @@ def main(argv):
             '--save_test_images writes images and classifies none: drop %s, '
             'or run cifar10-predict on it without --save_test_images'
             % ' '.join(image_paths))
-      test_file, paths = save_test_images(FLAGS.save_test_images,
+      test_file, paths = save_test_images(cifar10.data_set(),
+                                          FLAGS.save_test_images,
                                           FLAGS.num_test_images)
       print('Wrote %d images of %s into %s: %s ... %s'
             % (len(paths), test_file, FLAGS.save_test_images,
@@ -180,8 +175,9 @@ def main(argv):
           'cifar10-predict cat.jpg ship.png')
     checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
-    class_names = cifar10.class_names()
-    probabilities, step = predict(image_paths, checkpoint_path)
+    class_names = cifar10.data_set().class_names
+    probabilities, step = predict(image_paths, checkpoint_path,
+                                  len(class_names))
     if not FLAGS.json:
       print('Classified with the moving averages of %s (step %d).'
             % (checkpoint_path, step))

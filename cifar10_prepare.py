@@ -13,8 +13,6 @@
 * `make_output_dir()`: proves a folder can be written before hours are spent;
   `make_folders()` and `remove_empty_folders()`: a script that fails leaves
   no empty folder of its own making behind.
-* `slow_settings()`: the flags that run slower on this machine than the
-  defaults, named before the run starts.
 
 This module does not import TensorFlow, so that the environment can be set up
 before TensorFlow loads.
@@ -137,47 +135,6 @@ def load_tensorflow():
     sys.stderr.writelines(load_lines_to_show(lines))
     sys.stderr.flush()
   return tf
-
-
-def cpu_has_fast_bfloat16(cpuinfo='/proc/cpuinfo'):
-  """Whether the CPU has bfloat16 instructions (AVX-512 BF16 or AMX); True
-  when it cannot tell, so that nothing is said."""
-  try:
-    with open(cpuinfo) as f:
-      flags = f.read()
-  except OSError:
-    return True
-  return 'avx512_bf16' in flags or 'amx_bf16' in flags
-
-
-def slow_settings(mixed_precision, num_towers, num_gpus, fast_bfloat16):
-  """Lines that warn of settings that run slower here than the defaults.
-
-  Args:
-    mixed_precision: --mixed_precision: None, 'bfloat16' or 'float16'.
-    num_towers: Towers the trainer builds (--num_gpus, or 1).
-    num_gpus: GPUs TensorFlow sees.
-    fast_bfloat16: Whether the CPU has bfloat16 instructions.
-
-  Returns:
-    List of lines, empty when all is well.
-  """
-  notes = []
-  if not num_gpus and mixed_precision == 'bfloat16' and not fast_bfloat16:
-    notes.append('Note: --mixed_precision=bfloat16 on a CPU without bfloat16 '
-                 'instructions (AVX-512 BF16, AMX) is emulated, and much '
-                 'slower than float32: drop the flag on this machine.')
-  if not num_gpus and mixed_precision == 'float16':
-    notes.append('Note: --mixed_precision=float16 has no fast path on a CPU '
-                 'and is much slower than float32: drop the flag unless a '
-                 'GPU runs the model.')
-  if num_towers > max(num_gpus, 1):
-    notes.append('Note: %d towers, %d GPU%s: %s on the CPU, sharing its '
-                 'cores, so they train no faster than one tower would.'
-                 % (num_towers, num_gpus, '' if num_gpus == 1 else 's',
-                    'all towers run' if not num_gpus else
-                    'the towers beyond them run'))
-  return notes
 
 
 def one_line(error):

@@ -42,8 +42,9 @@ FLAGS = tf.compat.v1.flags.FLAGS
 cifar10_flags.define_trainer_flags()
 
 
-def train():
-  """Trains until the global step reaches --max_steps."""
+def train(data):
+  """Trains on a `cifar10.DataSet` until the global step reaches
+  --max_steps."""
   with tf.Graph().as_default():
     cifar10_runtime.seed_graph(FLAGS.seed, FLAGS.deterministic)
     global_step = tf.compat.v1.train.get_or_create_global_step()
@@ -51,11 +52,11 @@ def train():
     # Reading and distorting images stays on the CPU, wherever the model
     # runs: the queues and the image ops are CPU work.
     with tf.device('/cpu:0'):
-      images, labels = cifar10.distorted_inputs()
+      images, labels = cifar10.distorted_inputs(data)
 
-    logits = cifar10.inference(images)
+    logits = cifar10.inference(images, data.num_classes)
     loss = cifar10.loss(logits, labels)
-    train_op = cifar10.train(loss, global_step)
+    train_op = cifar10.train(loss, global_step, data.train_examples)
 
     with cifar10_runtime.TrainingRun(FLAGS.train_dir, FLAGS.max_steps,
                                      FLAGS.fresh_start,
@@ -104,7 +105,7 @@ def main(argv=None):
       return
     cifar10_runtime.say_slow_settings()
     cifar10.maybe_download_and_extract()
-    train()
+    train(cifar10.data_set())
 
 
 # What --help shows: how to call the command, and its flags by group.

@@ -67,8 +67,7 @@ def read_test_images(data_dir, first, count):
   Raises:
     DataError: the test file is missing or malformed.
   """
-  [path] = cifar10_data.data_files(data_dir, eval_data=True)
-  total = cifar10_data.check_data_files([path])
+  [path], total = cifar10_data.checked_files(data_dir, eval_data=True)
   if first + count > total:
     raise cifar10_prepare.UserError(
         '%s holds %d images: lower --first or --num_images' % (path, total))
@@ -121,14 +120,14 @@ def main(argv=None):  # pylint: disable=unused-argument
   with cifar10_runtime.clean_exit():
     checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
-    data_dir = cifar10.data_dir()
-    labels, images = read_test_images(data_dir, FLAGS.first,
+    data = cifar10.data_set()
+    labels, images = read_test_images(data.folder, FLAGS.first,
                                       FLAGS.num_images)
-    class_names = cifar10_data.read_class_names(data_dir)
+    class_names = data.class_names
     folder = tempfile.mkdtemp(prefix='plot_predictions-')
     try:
       probabilities, step = cifar10_predict.predict(
-          write_pngs(images, folder), checkpoint_path)
+          write_pngs(images, folder), checkpoint_path, data.num_classes)
     finally:
       shutil.rmtree(folder)
     right = sum(np.argmax(row) == label

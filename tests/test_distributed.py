@@ -16,6 +16,7 @@ from absl.testing import flagsaver
 import pytest
 import tensorflow as tf
 
+import cifar10
 import cifar10_distributed_train
 import cifar10_replicas
 from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
@@ -107,8 +108,8 @@ def _worker_graph(small_data_dir, num_ps, num_workers, task_index):
                            num_preprocess_threads=2, batch_size=16):
     graph = tf.Graph()
     with graph.as_default():
-      _, _, opt, _ = cifar10_distributed_train.sync_train_op(cluster,
-                                                             task_index)
+      _, _, opt, _ = cifar10_distributed_train.sync_train_op(
+          cluster, task_index, cifar10.data_set())
       # Made for the session hook, which these tests do not run.
       opt.ready_for_local_init_op.mark_used()
   return graph
@@ -306,6 +307,7 @@ def make_callable(self, *args, **kwargs):
 
 tf.compat.v1.Session.run = run
 tf.compat.v1.Session.make_callable = make_callable
+import cifar10
 import cifar10_distributed_train
 cifar10_distributed_train.run()
 '''

@@ -300,3 +300,32 @@ def test_inference_normalizes_with_band_lrn_unless_told_not_to():
       else:
         assert norms == ['LRN', 'LRN']
         assert sorted(kernels) == ['LRN', 'LRN', 'LRNGrad', 'LRNGrad']
+
+
+def test_building_the_model_reads_and_writes_no_file(tmp_path, monkeypatch):
+  # No data folder at all, and --fake_data, whose files the data set's
+  # functions would write: the model must not ask for them.
+  here = tmp_path / 'read_only'
+  here.mkdir()
+  monkeypatch.chdir(str(here))
+  here.chmod(0o555)
+  opened = []
+  real_gfile = tf.io.gfile.GFile
+
+  def recorded(path, *args, **kwargs):
+    opened.append(path)
+    return real_gfile(path, *args, **kwargs)
+
+  monkeypatch.setattr(tf.io.gfile, 'GFile', recorded)
+  with flagsaver.flagsaver(data_dir=str(tmp_path / 'absent'), fake_data=True):
+    with tf.Graph().as_default():
+      global_step = tf.compat.v1.train.get_or_create_global_step()
+      images, labels, logits, total_loss = _build()
+      cifar10.train(total_loss, global_step)
+      assert logits.shape.as_list() == [4, cifar10.NUM_CLASSES]
+    with tf.Graph().as_default():  # The class count it is handed.
+      three = cifar10.inference(tf.zeros([2, 24, 24, 3]), num_classes=3)
+      assert three.shape.as_list() == [2, 3]
+  assert opened == []
+  assert not (tmp_path / 'absent').exists()
+  assert list(here.iterdir()) == []

@@ -187,19 +187,18 @@ def test_the_model_follows_the_classes_and_files_of_the_folder(tmp_path):
                                     report=lambda line: None)
   with flagsaver.flagsaver(data_dir=data_dir, batch_size=4,
                            min_fraction_of_examples_in_queue=0.5):
-    assert cifar10.data_dir() == data_dir
-    assert cifar10.class_names() == ('apple', 'kiwi', 'plum')
-    assert cifar10_input.epoch_size(data_dir) == 9
+    data = cifar10.data_set()
+    assert data == (data_dir, ('apple', 'kiwi', 'plum'), 9)
     assert cifar10_input.epoch_size(data_dir, eval_data=True) == 9
     with tf.Graph().as_default():
-      images, labels = cifar10.distorted_inputs()
-      logits = cifar10.inference(images)
+      images, labels = cifar10.distorted_inputs(data)
+      logits = cifar10.inference(images, data.num_classes)
       assert logits.shape.as_list() == [4, 3]
       # The schedule counts epochs of this folder: 9 images in batches of
       # 4, so the rate drops about int(9 / 4 * 350) = 787 steps in (with
       # CIFAR-10's 50,000 images, 136,718).
       step = tf.compat.v1.placeholder(tf.int64, [])
-      lr = cifar10.learning_rate(step)
+      lr = cifar10.learning_rate(step, data.train_examples)
       with tf.compat.v1.Session() as sess:
         assert sess.run(lr, {step: 780}) == pytest.approx(0.1)
         assert sess.run(lr, {step: 800}) == pytest.approx(0.01)
@@ -243,14 +242,16 @@ def test_cifar100_records_give_the_chosen_label_and_width(
   with flagsaver.flagsaver(dataset='cifar100', label=label,
                            data_dir=str(tmp_path), batch_size=40,
                            min_fraction_of_examples_in_queue=0.0):
-    assert cifar10.data_dir() == str(tmp_path / 'cifar-100-binary')
-    assert cifar10.num_classes() == classes
-    assert cifar10.class_names()[:2] == tuple(
+    data = cifar10.data_set()
+    assert data.folder == str(tmp_path / 'cifar-100-binary')
+    assert data.num_classes == classes
+    assert data.class_names[:2] == tuple(
         (FINE if label == 'fine' else COARSE)[:2])
-    assert cifar10_input.epoch_size(cifar10.data_dir()) == 50000
+    assert data.train_examples == 50000
     with tf.Graph().as_default():
-      images, labels = cifar10.inputs(eval_data=True, num_epochs=1)
-      logits = cifar10.inference(images)
+      images, labels = cifar10.inputs(eval_data=True, data=data,
+                                      num_epochs=1)
+      logits = cifar10.inference(images, data.num_classes)
       assert logits.shape.as_list()[1] == classes
       with tf.compat.v1.Session() as sess:
         with queues_running(sess):
@@ -271,7 +272,7 @@ def test_cifar100_labels_out_of_range_are_refused(tmp_path):
                        match=r'train.bin: record \d+ has label 2\d, outside '
                        r'0..19: .*--dataset=cifar100 --label=coarse'):
       with tf.Graph().as_default():
-        cifar10.distorted_inputs()
+        cifar10.distorted_inputs(cifar10.data_set())
 
 
 def test_cifar10_files_read_as_cifar100_are_refused(small_data_dir,
@@ -286,7 +287,7 @@ def test_cifar10_files_read_as_cifar100_are_refused(small_data_dir,
                        match=r'not a non-zero multiple of 3,074: .*not '
                        r'CIFAR-100 binary data \(--dataset=cifar100\)'):
       with tf.Graph().as_default():
-        cifar10.inputs(eval_data=True)
+        cifar10.inputs(eval_data=True, data=cifar10.data_set())
 
 
 def test_cifar100_is_downloaded_from_its_own_url(tmp_path, capsys):
@@ -304,7 +305,7 @@ def test_cifar100_is_downloaded_from_its_own_url(tmp_path, capsys):
                              data_url=url + 'cifar-100-binary.tar.gz',
                              data_md5=md5):
       cifar10.maybe_download_and_extract()
-      assert cifar10.num_classes() == 100
+      assert cifar10.data_set().num_classes == 100
     with flagsaver.flagsaver(dataset='cifar100',
                              data_dir=str(tmp_path / 'other'),
                              data_url=url + 'cifar-100-binary.tar.gz',
@@ -324,7 +325,7 @@ def test_fake_data_is_cifar10_only(tmp_path):
                            data_dir=str(tmp_path)):
     with pytest.raises(UserError, match='--fake_data writes CIFAR-10 files '
                        'only'):
-      cifar10.data_dir()
+      cifar10.data_set()
 
 
 def test_a_report_of_many_classes_leaves_the_matrix_to_tensorboard():
@@ -399,7 +400,7 @@ def test_a_class_list_that_is_a_fifo_is_named_without_a_hang(tmp_path):
   with flagsaver.flagsaver(data_dir=data_dir), no_hang():
     with pytest.raises(UserError, match=r'batches.meta.txt is a FIFO, not a '
                        r'file: delete it'):
-      cifar10.class_names()
+      cifar10.data_set()
 
 
 def test_a_class_list_not_in_utf8_names_the_file(tmp_path):
@@ -410,7 +411,7 @@ def test_a_class_list_not_in_utf8_names_the_file(tmp_path):
   with flagsaver.flagsaver(data_dir=data_dir):
     with pytest.raises(UserError, match=r'%s is not UTF-8 text'
                        % re.escape(meta)):
-      cifar10.class_names()
+      cifar10.data_set()
 
 
 def test_a_short_class_list_is_blamed_not_the_records(tmp_path):
@@ -422,7 +423,7 @@ def test_a_short_class_list_is_blamed_not_the_records(tmp_path):
     with pytest.raises(UserError, match=r'%s names 2 classes, but record \d+ '
                        r'of .* has label 2: list one class a line'
                        % re.escape(meta)):
-      cifar10.distorted_inputs()
+      cifar10.distorted_inputs(cifar10.data_set())
 
 
 def _cifar10_test_file(root, labels, names):

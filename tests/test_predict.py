@@ -271,7 +271,8 @@ def test_no_image_argument_is_a_one_line_exit():
 def test_save_test_images_writes_the_first_test_records_as_named_pngs(
     small_data_dir, tmp_path):
   with flagsaver.flagsaver(data_dir=small_data_dir):
-    test_file, paths = cifar10_predict.save_test_images(str(tmp_path), 4)
+    test_file, paths = cifar10_predict.save_test_images(
+        cifar10.data_set(), str(tmp_path), 4)
   assert test_file == os.path.join(small_data_dir, 'test_batch.bin')
   labels, images = read_records(test_file, 4)
   assert paths == [str(tmp_path / ('test_%04d_%s.png' % (
@@ -340,7 +341,8 @@ def test_predict_gives_each_test_image_the_class_evaluation_gives_it(
                            batch_size=len(paths),
                            min_fraction_of_examples_in_queue=0.02):
     with tf.Graph().as_default():
-      images, eval_labels = cifar10.inputs(eval_data=True, num_epochs=1)
+      images, eval_labels = cifar10.inputs(
+          eval_data=True, data=cifar10.data_set(), num_epochs=1)
       top_class = tf.argmax(cifar10.inference(images), axis=1)
       saver = tf.compat.v1.train.Saver(
           tf.compat.v1.train.ExponentialMovingAverage(
@@ -396,11 +398,13 @@ def test_a_checkpoint_of_another_class_count_names_the_flags(tmp_path):
   other.mkdir(parents=True)
   (other / 'batches.meta.txt').write_text('apple\nkiwi\nplum\n')
   with flagsaver.flagsaver(data_dir=str(tmp_path / 'data')):
+    data = cifar10.data_set()
     with pytest.raises(UserError, match=r'it was trained for 10 classes and '
                        r'the data here has 3: give the --dataset, --label and '
                        r'--data_dir it was trained with'):
       cifar10_predict.predict([_write(tmp_path / 'a.png',
-                                      encode_png(_noise_image(0)))], path)
+                                      encode_png(_noise_image(0)))], path,
+                              data.num_classes)
 
 
 def test_a_checkpoint_of_nan_weights_is_refused_in_a_line(tmp_path):
@@ -460,9 +464,11 @@ def test_a_cifar10_model_read_as_cifar100_says_to_drop_the_flag(tmp_path):
   path = write_random_checkpoint(str(tmp_path / 'ten'))
   with flagsaver.flagsaver(dataset='cifar100',
                            data_dir=str(tmp_path / 'data')):
+    data = cifar10.data_set()
     with pytest.raises(UserError, match=r'cannot use .*: it was trained for '
                        r'10 classes and the data here has 100: drop '
                        r'--dataset=cifar100 \(and --label\): it is a CIFAR-10 '
                        r'model$'):
       cifar10_predict.predict([_write(tmp_path / 'a.png',
-                                      encode_png(_noise_image(0)))], path)
+                                      encode_png(_noise_image(0)))], path,
+                              data.num_classes)

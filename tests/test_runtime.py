@@ -677,15 +677,15 @@ def test_cpu_bfloat16_support_is_read_from_the_cpu_flags(tmp_path):
   zen4.write_text('flags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n')
   xeon = tmp_path / 'xeon'
   xeon.write_text('flags\t\t: fpu avx512f amx_bf16 amx_tile\n')
-  assert not cifar10_prepare.cpu_has_fast_bfloat16(str(zen3))
-  assert cifar10_prepare.cpu_has_fast_bfloat16(str(zen4))
-  assert cifar10_prepare.cpu_has_fast_bfloat16(str(xeon))
+  assert not cifar10_runtime.cpu_has_fast_bfloat16(str(zen3))
+  assert cifar10_runtime.cpu_has_fast_bfloat16(str(zen4))
+  assert cifar10_runtime.cpu_has_fast_bfloat16(str(xeon))
   # Unknown: say nothing rather than warn wrongly.
-  assert cifar10_prepare.cpu_has_fast_bfloat16(str(tmp_path / 'none'))
+  assert cifar10_runtime.cpu_has_fast_bfloat16(str(tmp_path / 'none'))
 
 
 def test_slow_settings_are_named_once_and_only_where_they_are_slow():
-  slow = cifar10_prepare.slow_settings
+  slow = cifar10_runtime.slow_settings
   assert slow(None, 1, 0, False) == []  # The defaults, on a CPU.
   assert slow('bfloat16', 1, 0, True) == []  # A CPU with bfloat16 units.
   assert slow('bfloat16', 1, 1, False) == []  # A GPU runs the model.

@@ -289,7 +289,8 @@ def main():
   parser.add_argument('--long_run_dir', default=None,
                       help='A folder of checkpoints of a long run: exercise '
                       '4 evaluates those at --long_run_steps both ways.')
-  parser.add_argument('--long_run_steps', default='10000,30000,60000',
+  parser.add_argument('--long_run_steps',
+                      default='5000,10000,20000,40000,60000',
                       help='Steps of the long run to evaluate, by commas.')
   parser.add_argument('--svhn_dir', default=None,
                       help='A folder with SVHN\'s train_32x32.mat and '
