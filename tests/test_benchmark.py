@@ -18,8 +18,8 @@ import pytest
 import tensorflow as tf
 
 import cifar10
-from conftest import ROOT
-from conftest import run_script
+from helpers import ROOT
+from helpers import run_script
 
 MEASUREMENTS = ('input', 'ceiling', 'full', 'eval', 'twin', 'peak')
 # A time of day, or a date, anywhere in the README's table.

@@ -19,8 +19,8 @@ import tensorflow as tf
 import cifar10
 import cifar10_distributed_train
 import cifar10_replicas
-from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
-                      run_script)
+from cifar10_checkpoints import read_scalars
+from helpers import LOG_LINE, PRECISION_LINE, QUICK, ROOT, run_script
 
 FLAGS = tf.compat.v1.flags.FLAGS
 SCRIPT = os.path.join(ROOT, 'cifar10_distributed_train.py')

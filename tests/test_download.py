@@ -12,7 +12,7 @@ import pytest
 import cifar10_data
 import cifar10_prepare
 import cifar10_train
-from conftest import no_file_at, no_hang, publish, serve_folder, tarball
+from helpers import no_file_at, no_hang, publish, serve_folder, tarball
 
 
 def _fetch(dest, url, md5):
@@ -73,13 +73,18 @@ def test_member_outside_data_dir_is_refused(tmp_path):
   assert not (dest / 'cifar-10-batches-bin').exists()
 
 
-def test_existing_data_needs_no_network(small_data_dir, tmp_path):
+def test_existing_data_needs_no_network(small_data_dir, tmp_path, capsys):
   dest = tmp_path / 'data'
   dest.mkdir()
   os.symlink(small_data_dir, str(dest / 'cifar-10-batches-bin'))
+  before = sorted(os.listdir(small_data_dir))
   # Port 9 on loopback: any connection attempt would fail loudly.
   _fetch(
       str(dest), 'http://127.0.0.1:9/cifar-10-binary.tar.gz', '0' * 32)
+  # Nothing fetched, written or said: the data there is used as it is.
+  assert sorted(os.listdir(str(dest))) == ['cifar-10-batches-bin']
+  assert sorted(os.listdir(small_data_dir)) == before
+  assert capsys.readouterr().out == ''
 
 
 def test_tarball_already_downloaded_is_extracted_offline(tmp_path):

@@ -21,9 +21,9 @@ import cifar10_data
 import cifar10_export
 import cifar10_predict
 from cifar10_prepare import UserError
-from conftest import (ROOT, encode_png, read_records, run_script,
-                      write_checkpoint_of_other_width,
-                      write_constant_checkpoint, write_random_checkpoint)
+from helpers import (ROOT, encode_png, read_records, run_script,
+                     write_checkpoint_of_other_width, write_constant_checkpoint,
+                     write_random_checkpoint)
 
 NAMES = cifar10_data.CLASS_NAMES
 
@@ -273,10 +273,19 @@ def served(trained, fake_data_root, record_pngs, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_saved_model_loads_where_the_suite_cannot_be_imported(served):
+def test_saved_model_classifies_where_the_suite_cannot_be_imported(
+    served, record_pngs):
+  # The serving process ran outside the checkout, with every module of the
+  # suite refused...
   assert served['cwd'] == served['work']
   assert not served['suite_importable']
   assert served['suite_modules'] == []
+  # ...and the SavedModel alone gave each image a class and its name.
+  files = len(record_pngs[0])
+  assert len(served['bytes_classes']) == files
+  assert all(0 <= c < cifar10.NUM_CLASSES for c in served['bytes_classes'])
+  assert served['bytes_names'] == [NAMES[c] for c in served['bytes_classes']]
+  assert len(served['pixels_classes']) == NUM_PIXEL_IMAGES
 
 
 @pytest.mark.slow

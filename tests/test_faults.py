@@ -14,9 +14,9 @@ import time
 import pytest
 import tensorflow as tf
 
-from conftest import QUICK, ROOT, run_script
-from conftest import (LOG_LINE, PRECISION_LINE, write_checkpoint_of_other_width,
-                      write_constant_checkpoint)
+from helpers import QUICK, ROOT, run_script
+from helpers import (LOG_LINE, PRECISION_LINE, write_checkpoint_of_other_width,
+                     write_constant_checkpoint)
 
 pytestmark = pytest.mark.slow
 

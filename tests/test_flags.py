@@ -24,8 +24,8 @@ import cifar10_multi_gpu_train
 import cifar10_predict
 import cifar10_prepare
 import cifar10_train
-from conftest import ROOT
-from conftest import run_script
+from helpers import ROOT
+from helpers import run_script
 
 FLAGS = tf.compat.v1.flags.FLAGS
 

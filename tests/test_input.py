@@ -14,7 +14,7 @@ import cifar10_data
 import cifar10_dataset
 import cifar10_input
 import cifar10_prepare
-from conftest import queues_running, records_labels, SMALL_TRAIN_RECORDS
+from helpers import queues_running, records_labels, SMALL_TRAIN_RECORDS
 
 
 def _known_records(num):

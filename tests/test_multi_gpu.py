@@ -12,8 +12,8 @@ import tensorflow as tf
 
 import cifar10
 import cifar10_multi_gpu_train
-from conftest import (LOG_LINE, PRECISION_LINE, QUICK, read_scalars,
-                      run_script)
+from cifar10_checkpoints import read_scalars
+from helpers import LOG_LINE, PRECISION_LINE, QUICK, run_script
 
 
 def _tower_grads(images_value, labels_value, num_towers, initial=None):

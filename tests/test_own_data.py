@@ -20,8 +20,8 @@ import cifar10_make_records
 import cifar10_prepare
 import cifar10_report
 from cifar10_prepare import UserError
-from conftest import (PRECISION_LINE, QUICK, encode_png, no_hang, publish,
-                      queues_running, run_script, serve_folder, tarball)
+from helpers import (PRECISION_LINE, QUICK, encode_png, no_hang, publish,
+                     queues_running, run_script, serve_folder, tarball)
 
 
 def _hue_image(class_index, num_classes, rng, height=40, width=48):

@@ -20,10 +20,10 @@ import cifar10_data
 import cifar10_images
 import cifar10_predict
 from cifar10_prepare import UserError
-from conftest import (ROOT, write_model_checkpoint, encode_png, no_file_at,
-                      no_hang, queues_running, read_records, run_script,
-                      write_checkpoint_of_other_width,
-                      write_constant_checkpoint, write_random_checkpoint)
+from helpers import (ROOT, write_model_checkpoint, encode_png, no_file_at,
+                     no_hang, queues_running, read_records, run_script,
+                     write_checkpoint_of_other_width, write_constant_checkpoint,
+                     write_random_checkpoint)
 
 
 def _write(path, data):

@@ -17,7 +17,7 @@ import cifar10_flags
 import cifar10_input
 import cifar10_runtime
 import cifar10_train
-from conftest import LOG_LINE, QUICK, records_labels, run_script
+from helpers import LOG_LINE, QUICK, records_labels, run_script
 
 FLAGS = tf.compat.v1.flags.FLAGS
 

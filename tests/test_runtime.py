@@ -26,7 +26,7 @@ import cifar10_flags
 import cifar10_multi_gpu_train
 import cifar10_runtime
 import cifar10_train
-from conftest import no_file_at
+from helpers import no_file_at
 
 
 def _save_checkpoints(train_dir, steps):

@@ -14,8 +14,9 @@ import pytest
 import tensorflow as tf
 
 import cifar10_data
-from conftest import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, read_scalars,
-                      records_labels, run_script, write_constant_checkpoint)
+from cifar10_checkpoints import read_scalars
+from helpers import (LOG_LINE, PRECISION_LINE, QUICK, ROOT, records_labels,
+                     run_script, write_constant_checkpoint)
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 import cifar10_checkpoints
-from conftest import run_script
+from helpers import run_script
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,231 @@
+# Copyright 2026 The CIFAR-10 suite authors.
+# Licensed under the Apache License, Version 2.0 (see the LICENSE file).
+"""What the tests share besides fixtures: the suite's printed lines as
+patterns, script runners, checkpoints and files written for a test, and
+download sources served from 127.0.0.1. The fixtures are in conftest.py."""
+
+import contextlib
+import functools
+import hashlib
+import http.server
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import tarfile
+import threading
+
+import numpy as np
+import tensorflow as tf
+
+import cifar10
+import cifar10_data
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Small queue and few threads: quick to fill, same pipeline.
+QUICK = ('--min_fraction_of_examples_in_queue=0.02',
+         '--num_preprocess_threads=4')
+
+LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: step (\d+), '
+                      r'loss = (\d+\.\d\d) \((\d+\.\d) examples/sec; '
+                      r'(\d+\.\d\d\d) sec/batch\)$', re.M)
+PRECISION_LINE = re.compile(r'^\d{4}-\d\d-\d\d [\d:.]+: precision @ 1 = '
+                            r'(\d\.\d\d\d)$', re.M)
+
+# Sizes of the small synthetic data set that the fast tests share.
+SMALL_TRAIN_RECORDS = 300
+SMALL_TEST_RECORDS = 2000
+
+
+# The first records of the --fake_data test file as image files (the
+# record_pngs fixture).
+NUM_RECORD_PNGS = 100
+
+
+def run_script(script, *args, timeout=300, check=True):
+  """Runs one of the suite's scripts in a fresh Python process.
+
+  Args:
+    script: File name, such as 'cifar10_train.py'.
+    *args: Command-line flags.
+    timeout: Seconds before the run counts as hung.
+    check: Fail the test unless the exit status is 0.
+
+  Returns:
+    subprocess.CompletedProcess with text stdout and stderr.
+  """
+  env = dict(os.environ, PYTHONUNBUFFERED='1')
+  proc = subprocess.run([sys.executable, os.path.join(ROOT, script)] +
+                        list(args), cwd=ROOT, env=env, capture_output=True,
+                        text=True, timeout=timeout)
+  if check and proc.returncode:
+    raise AssertionError('%s failed with status %d:\n%s\n%s' % (
+        script, proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:]))
+  return proc
+
+
+@contextlib.contextmanager
+def queues_running(sess):
+  """Runs the body with the graph's queue runners started (local variables,
+  such as epoch counters, initialized first), then stops and joins them."""
+  sess.run(tf.compat.v1.local_variables_initializer())
+  coord = tf.train.Coordinator()
+  threads = tf.compat.v1.train.start_queue_runners(sess=sess, coord=coord)
+  try:
+    yield
+  finally:
+    coord.request_stop()
+    coord.join(threads)
+
+
+def records_labels(path):
+  """The label byte of each record of a CIFAR-10 binary file."""
+  data = np.fromfile(path, dtype=np.uint8)
+  return data[::cifar10_data.RECORD_BYTES]
+
+
+def write_model_checkpoint(train_dir, step, load_values=None):
+  """Builds the model with its moving averages, lets `load_values(sess,
+  averages)` set them, and saves a checkpoint at `step`; returns its path."""
+  with tf.Graph().as_default():
+    tf.compat.v1.set_random_seed(step)
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    averages = tf.compat.v1.train.ExponentialMovingAverage(
+        cifar10.MOVING_AVERAGE_DECAY, global_step)
+    averages.apply(tf.compat.v1.trainable_variables())
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      if load_values:
+        load_values(sess, averages)
+      global_step.load(step, sess)
+      return tf.compat.v1.train.Saver().save(
+          sess, os.path.join(train_dir, 'model.ckpt'), global_step=step)
+
+
+def write_constant_checkpoint(train_dir, step, raw_class, shadow_class):
+  """A checkpoint whose raw model always predicts `raw_class` and whose
+  moving-average (shadow) model always predicts `shadow_class`."""
+  def load_values(sess, averages):
+    for var in tf.compat.v1.trainable_variables():
+      # All weights zero: the logits are the softmax_linear biases.
+      for target, cls in ((var, raw_class),
+                          (averages.average(var), shadow_class)):
+        value = np.zeros(var.shape.as_list(), np.float32)
+        if var.op.name == 'softmax_linear/biases':
+          value[cls] = 10.0
+        target.load(value, sess)
+  return write_model_checkpoint(train_dir, step, load_values)
+
+
+def write_random_checkpoint(train_dir, step=1):
+  """A checkpoint of a freshly initialized model whose moving averages are
+  random weights too: its predictions depend on the pixels."""
+  return write_model_checkpoint(train_dir, step)
+
+
+def write_checkpoint_of_other_width(train_dir, local3_units):
+  """A checkpoint, moving averages included, of the model with another
+  number of units in local3 (and so another input width in local4)."""
+  with tf.Graph().as_default():
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    shapes = {v.op.name: v.shape.as_list()
+              for v in tf.compat.v1.trainable_variables()}
+  shapes['local3/weights'][1] = local3_units
+  shapes['local3/biases'] = [local3_units]
+  shapes['local4/weights'][0] = local3_units
+  with tf.Graph().as_default():
+    saved = {'global_step': tf.compat.v1.Variable(7, dtype=tf.int64)}
+    for name, shape in shapes.items():
+      for key in (name, name + '/ExponentialMovingAverage'):
+        saved[key] = tf.compat.v1.Variable(tf.zeros(shape))
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      return tf.compat.v1.train.Saver(saved).save(
+          sess, os.path.join(train_dir, 'model.ckpt'), global_step=7)
+
+
+def read_records(path, count):
+  """The first `count` records of a CIFAR-10 binary file.
+
+  Returns:
+    labels: uint8 array [count].
+    images: uint8 array [count, 32, 32, 3].
+  """
+  records = np.fromfile(path, dtype=np.uint8).reshape(
+      -1, cifar10_data.RECORD_BYTES)[:count]
+  images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+  return records[:, 0], np.ascontiguousarray(images)
+
+
+def encode_png(image):
+  """PNG bytes of a uint8 array [height, width, channels]."""
+  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
+    return sess.run(tf.io.encode_png(image))
+
+
+# Download sources: tarballs built in memory, served from 127.0.0.1.
+
+def tarball(members):
+  """Builds a .tar.gz in memory from {name: bytes}."""
+  buf = io.BytesIO()
+  with tarfile.open(fileobj=buf, mode='w:gz') as tar:
+    for name, data in members.items():
+      info = tarfile.TarInfo(name)
+      info.size = len(data)
+      tar.addfile(info, io.BytesIO(data))
+  return buf.getvalue()
+
+
+@contextlib.contextmanager
+def serve_folder(directory):
+  """Serves a folder over HTTP on a free 127.0.0.1 port; yields the base URL."""
+  handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                              directory=directory)
+  handler.log_message = lambda *args: None
+  server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+  thread = threading.Thread(target=server.serve_forever, daemon=True)
+  thread.start()
+  try:
+    yield 'http://127.0.0.1:%d/' % server.server_address[1]
+  finally:
+    server.shutdown()
+    server.server_close()
+
+
+def publish(tmp_path, data, name='cifar-10-binary.tar.gz'):
+  """Puts `data` in a new folder to serve, as `name`; returns the folder
+  and the data's MD5."""
+  served = tmp_path / 'served'
+  served.mkdir()
+  (served / name).write_bytes(data)
+  return str(served), hashlib.md5(data).hexdigest()
+
+
+def no_file_at(path, kind):
+  """Puts a FIFO (`kind` 'fifo') or a folder ('folder') where a file
+  belongs; returns the pattern of the line that must name it."""
+  if kind == 'fifo':
+    os.mkfifo(str(path))
+  else:
+    os.mkdir(str(path))
+  return r'%s is a %s, not a file' % (re.escape(str(path)),
+                                      'FIFO' if kind == 'fifo' else kind)
+
+
+@contextlib.contextmanager
+def no_hang(seconds=30):
+  """Fails the test, rather than hanging it, if the block blocks (reading a
+  FIFO, say) for `seconds`."""
+  def fail(signum, frame):
+    raise AssertionError('still blocked after %d s' % seconds)
+  previous = signal.signal(signal.SIGALRM, fail)
+  signal.alarm(seconds)
+  try:
+    yield
+  finally:
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
