@@ -98,3 +98,13 @@ def predicted(trained, record_pngs, tmp_path_factory):
                     '--data_dir=%s' % tmp_path_factory.mktemp('no_data'),
                     *record_pngs[0])
   return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+@pytest.fixture
+def trainers():
+  """A list to put the `helpers.Trainer`s a test starts in; each is killed
+  at the end of the test, if still running."""
+  started = []
+  yield started
+  for trainer in started:
+    trainer.kill()

@@ -16,11 +16,13 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 
 import numpy as np
 import tensorflow as tf
 
 import cifar10
+import cifar10_checkpoints
 import cifar10_data
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -229,3 +231,83 @@ def no_hang(seconds=30):
   finally:
     signal.alarm(0)
     signal.signal(signal.SIGALRM, previous)
+
+
+# Scripts run in the background, and what the tests read of their folders.
+
+# The environment of a script started by a test.
+ENV = dict(os.environ, PYTHONUNBUFFERED='1', TF_CPP_MIN_LOG_LEVEL='2')
+
+
+class Trainer(object):
+  """A training script running in the background, its output in a file."""
+
+  def __init__(self, tmp_path, name, script, *args, preexec_fn=None):
+    self.log_path = str(tmp_path / (name + '.log'))
+    with open(self.log_path, 'w') as log:
+      self.proc = subprocess.Popen(
+          [sys.executable, os.path.join(ROOT, script)] + list(args),
+          cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+          preexec_fn=preexec_fn)
+
+  @property
+  def output(self):
+    with open(self.log_path) as f:
+      return f.read()
+
+  def wait_for(self, pattern, timeout=180):
+    deadline = time.time() + timeout
+    while not re.search(pattern, self.output):
+      assert self.proc.poll() is None, 'exited early:\n' + self.output[-3000:]
+      assert time.time() < deadline, 'no %r in:\n%s' % (pattern,
+                                                       self.output[-3000:])
+      time.sleep(0.2)
+
+  def wait(self, timeout):
+    return self.proc.wait(timeout=timeout)
+
+  def kill(self):
+    if self.proc.poll() is None:
+      self.proc.kill()
+      self.proc.wait()
+
+
+def checkpoint_step_of(train_dir):
+  """The global step of the newest checkpoint in `train_dir`, or None."""
+  path = tf.train.latest_checkpoint(train_dir)
+  return int(tf.train.load_variable(path, 'global_step')) if path else None
+
+
+def last_line(proc):
+  """The last line a finished script wrote to stderr: its one-line error."""
+  return proc.stderr.strip().splitlines()[-1]
+
+
+def under_a_file(tmp_path):
+  """A path below a file: no folder can be made there."""
+  blocker = tmp_path / 'a_file'
+  blocker.write_text('not a folder')
+  return str(blocker / 'sub')
+
+
+def save_tiny_checkpoints(train_dir, steps):
+  """Writes one checkpoint of a tiny model at each of `steps`; their paths."""
+  paths = []
+  with tf.Graph().as_default():
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    tf.compat.v1.get_variable('w', [2], initializer=tf.ones_initializer())
+    saver = tf.compat.v1.train.Saver(max_to_keep=10)
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      for step in steps:
+        global_step.load(step, sess)
+        paths.append(saver.save(sess, os.path.join(train_dir, 'model.ckpt'),
+                                global_step=step))
+  return paths
+
+
+def listed_steps(train_dir):
+  """The steps of the checkpoints that the `checkpoint` file lists."""
+  state = tf.train.get_checkpoint_state(train_dir)
+  return [cifar10_checkpoints.checkpoint_step(p)
+          for p in state.all_model_checkpoint_paths] if state else []

@@ -9,7 +9,6 @@ that every test runs in well under a second.
 
 import os
 import re
-import shutil
 import signal
 import threading
 import time
@@ -26,29 +25,7 @@ import cifar10_flags
 import cifar10_multi_gpu_train
 import cifar10_runtime
 import cifar10_train
-from helpers import no_file_at
-
-
-def _save_checkpoints(train_dir, steps):
-  """Writes one checkpoint of a tiny model at each of `steps`; their paths."""
-  paths = []
-  with tf.Graph().as_default():
-    global_step = tf.compat.v1.train.get_or_create_global_step()
-    tf.compat.v1.get_variable('w', [2], initializer=tf.ones_initializer())
-    saver = tf.compat.v1.train.Saver(max_to_keep=10)
-    with tf.compat.v1.Session() as sess:
-      sess.run(tf.compat.v1.global_variables_initializer())
-      for step in steps:
-        global_step.load(step, sess)
-        paths.append(saver.save(sess, os.path.join(train_dir, 'model.ckpt'),
-                                global_step=step))
-  return paths
-
-
-def _listed(train_dir):
-  state = tf.train.get_checkpoint_state(train_dir)
-  return [cifar10_checkpoints.checkpoint_step(p)
-          for p in state.all_model_checkpoint_paths] if state else []
+from helpers import listed_steps, no_file_at, save_tiny_checkpoints
 
 
 def test_environment_defaults_keep_what_the_user_set():
@@ -117,49 +94,33 @@ def test_a_lock_file_that_is_no_file_is_named(tmp_path, kind):
     cifar10_runtime.lock_train_dir(str(tmp_path))
 
 
-def test_resume_finds_the_newest_checkpoint_and_tidies(tmp_path, capsys):
-  train_dir = str(tmp_path)
-  _save_checkpoints(train_dir, [5, 9])
-  os.mkdir(os.path.join(train_dir, 'model.ckpt-12_temp'))  # A killed save.
-  cifar10_runtime.prepare_train_dir(train_dir).close()
-  assert not os.path.exists(os.path.join(train_dir, 'model.ckpt-12_temp'))
-  with tf.Graph().as_default():
-    tf.compat.v1.train.get_or_create_global_step()
-    tf.compat.v1.get_variable('w', [2])
-    path, _ = cifar10_checkpoints.resume_checkpoint(
-        train_dir, tf.compat.v1.global_variables())
-  assert path.endswith('model.ckpt-9')
-  out = capsys.readouterr().out
-  assert re.search(r'Resuming from .*model\.ckpt-9 at step 9\.', out)
-
-
 def test_fresh_start_deletes_all_but_the_lock(tmp_path):
   train_dir = str(tmp_path)
-  _save_checkpoints(train_dir, [5])
+  save_tiny_checkpoints(train_dir, [5])
   cifar10_runtime.prepare_train_dir(train_dir, fresh_start=True).close()
   assert os.listdir(train_dir) == [cifar10_runtime.LOCK_FILE]
 
 
 def test_nan_rollback_unlists_the_checkpoints_from_the_bad_step(tmp_path):
   train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5, 10, 15])
+  paths = save_tiny_checkpoints(train_dir, [5, 10, 15])
   kept = cifar10_checkpoints.unlist_checkpoints_from(train_dir, 10)
   assert kept == paths[0]
-  assert _listed(train_dir) == [5]
+  assert listed_steps(train_dir) == [5]
   assert tf.train.latest_checkpoint(train_dir) == paths[0]
   assert os.path.exists(paths[2] + '.index')  # Unlisted, not deleted.
 
 
 def test_nan_before_any_good_checkpoint_unlists_them_all(tmp_path):
   train_dir = str(tmp_path)
-  _save_checkpoints(train_dir, [3])
+  save_tiny_checkpoints(train_dir, [3])
   assert cifar10_checkpoints.unlist_checkpoints_from(train_dir, 3) is None
   assert tf.train.latest_checkpoint(train_dir) is None
 
 
 def test_nan_loss_hook_raises_with_the_step_and_the_kept_checkpoint(tmp_path):
   train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5, 10])
+  paths = save_tiny_checkpoints(train_dir, [5, 10])
   hook = cifar10_runtime.NanLossHook(None, None, train_dir)
   values = tf.compat.v1.train.SessionRunValues(
       results=[11, float('nan')], options=None, run_metadata=None)
@@ -168,7 +129,7 @@ def test_nan_loss_hook_raises_with_the_step_and_the_kept_checkpoint(tmp_path):
   assert str(info.value).startswith(
       'the loss became NaN at step 10; the last good checkpoint (%s) is kept'
       % paths[0])
-  assert _listed(train_dir) == [5]
+  assert listed_steps(train_dir) == [5]
 
 
 class _TinyTraining(object):
@@ -193,7 +154,7 @@ class _TinyTraining(object):
 
 def test_failed_step_saves_the_current_step(tmp_path):
   train_dir = str(tmp_path)
-  _save_checkpoints(train_dir, [5])
+  save_tiny_checkpoints(train_dir, [5])
   run = _TinyTraining(train_dir, step=7)
   error = tf.errors.NotFoundError(None, None, 'data_batch_2.bin; not found')
   with run.graph.as_default():
@@ -208,7 +169,7 @@ def test_failed_step_saves_the_current_step(tmp_path):
 
 def test_failed_save_keeps_the_previous_checkpoint(tmp_path):
   train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5])
+  paths = save_tiny_checkpoints(train_dir, [5])
   run = _TinyTraining(train_dir, step=7)
 
   def full_disk(*unused_args, **unused_kwargs):
@@ -242,7 +203,7 @@ def _histogram_error():
 
 def test_nan_in_a_histogram_rolls_back_like_a_nan_loss(tmp_path):
   train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5, 10])
+  paths = save_tiny_checkpoints(train_dir, [5, 10])
   error = _histogram_error()
   run = _TinyTraining(train_dir, step=10)
   message = str(cifar10_runtime.failure_error(error, run.hook, train_dir))
@@ -356,7 +317,7 @@ def test_training_run_saves_the_last_step_and_resumes_there(tmp_path, capsys):
                    capsys.readouterr().out, re.M)
   _train(train_dir, 5)
   assert 'at step 3.' in capsys.readouterr().out
-  assert _listed(train_dir) == [0, 3, 5]  # The saver also writes step 0.
+  assert listed_steps(train_dir) == [0, 3, 5]  # The saver also writes step 0.
   _train(train_dir, 5)
   assert 'nothing to do' in capsys.readouterr().out
   cifar10_runtime.lock_train_dir(train_dir).close()  # The lock was released.
@@ -364,7 +325,7 @@ def test_training_run_saves_the_last_step_and_resumes_there(tmp_path, capsys):
 
 def test_a_checkpoint_at_max_steps_is_nothing_to_do(tmp_path, capsys):
   train_dir = str(tmp_path)
-  _save_checkpoints(train_dir, [3, 5])
+  save_tiny_checkpoints(train_dir, [3, 5])
   assert cifar10_runtime.nothing_to_do(train_dir, 5)
   assert capsys.readouterr().out == (
       '%s is already at step 5, not below --max_steps=5: nothing to do. '
@@ -374,7 +335,7 @@ def test_a_checkpoint_at_max_steps_is_nothing_to_do(tmp_path, capsys):
 @pytest.mark.parametrize('max_steps, fresh_start', [(6, False), (5, True)])
 def test_a_checkpoint_below_max_steps_or_a_fresh_start_has_work(
     tmp_path, capsys, max_steps, fresh_start):
-  _save_checkpoints(str(tmp_path), [5])
+  save_tiny_checkpoints(str(tmp_path), [5])
   assert not cifar10_runtime.nothing_to_do(str(tmp_path), max_steps,
                                            fresh_start)
   assert capsys.readouterr().out == ''
@@ -388,7 +349,7 @@ def test_a_train_dir_without_checkpoints_has_work(tmp_path):
 def test_a_trainer_with_nothing_to_do_stops_before_its_queue_fills(
     tmp_path, capsys, monkeypatch, trainer):
   train_dir = str(tmp_path / 'train')
-  _save_checkpoints(train_dir, [5])
+  save_tiny_checkpoints(train_dir, [5])
   monkeypatch.setattr('sys.argv', ['cifar10-train'])
   # No data: the trainer must neither fetch it nor build its input.
   with flagsaver.flagsaver(
@@ -440,84 +401,7 @@ def test_signal_in_a_training_run_saves_the_current_step(tmp_path, capsys):
   assert 'SIGTERM received: saving a checkpoint and stopping' in out
   assert re.search(r'Stopped by SIGTERM; checkpoint saved: .*model\.ckpt-4$',
                    out, re.M)
-  assert _listed(train_dir) == [0, 4]
-
-
-def test_polling_lists_new_checkpoints_once_oldest_first(tmp_path, capsys):
-  train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [10, 20, 30])
-  evaluated, vanished = {10: None}, set()
-  found = cifar10_checkpoints.new_checkpoints(train_dir, evaluated, vanished)
-  assert found == [(20, paths[1]), (30, paths[2])]
-  for suffix in ('.index', '.data-00000-of-00001'):
-    os.remove(paths[1] + suffix)
-  for _ in range(2):
-    found = cifar10_checkpoints.new_checkpoints(train_dir, evaluated, vanished)
-    assert found == [(30, paths[2])]
-  assert capsys.readouterr().out.count('was removed before it could be '
-                                       'evaluated') == 1
-  assert cifar10_checkpoints.new_checkpoints(str(tmp_path / 'none'), {},
-                                         set()) == []
-
-
-def _moved(tmp_path, steps):
-  """A train_dir whose `checkpoint` file lists the absolute paths of the
-  folder it was copied from, which is gone."""
-  old = str(tmp_path / 'old')
-  os.mkdir(old)
-  _save_checkpoints(old, steps)
-  new = str(tmp_path / 'new')
-  shutil.copytree(old, new)
-  shutil.rmtree(old)
-  return new
-
-
-def test_readers_find_the_checkpoints_of_a_moved_folder(tmp_path, capsys):
-  train_dir = _moved(tmp_path, [10, 20])
-  newest = cifar10_checkpoints.checkpoint_to_read(train_dir)
-  assert newest == os.path.join(train_dir, 'model.ckpt-20')
-  assert 'lists no checkpoint that is there' in capsys.readouterr().out
-  found = cifar10_checkpoints.new_checkpoints(train_dir, {}, set())
-  assert [step for step, _ in found] == [10, 20]
-
-
-def test_readers_find_the_checkpoints_when_the_list_is_garbage(tmp_path,
-                                                                capsys):
-  train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5, 10])
-  with open(os.path.join(train_dir, 'checkpoint'), 'w') as f:
-    f.write('garbage {{{')
-  assert cifar10_checkpoints.checkpoint_to_read(train_dir) == paths[1]
-  assert 'the list of checkpoints, cannot be parsed; using the checkpoints' \
-      in capsys.readouterr().out
-  vanished = set()
-  for _ in range(2):
-    found = cifar10_checkpoints.new_checkpoints(train_dir, {}, vanished)
-    assert found == [(5, paths[0]), (10, paths[1])]
-  assert capsys.readouterr().out.count('cannot be parsed') == 1  # Once.
-
-
-def test_a_trainer_resumes_from_the_checkpoints_of_a_moved_folder(tmp_path,
-                                                                  capsys):
-  train_dir = _moved(tmp_path, [5, 10])
-  with tf.Graph().as_default():
-    variables, _ = _tiny_variables()
-    path, _ = cifar10_checkpoints.resume_checkpoint(train_dir, variables)
-  assert path == os.path.join(train_dir, 'model.ckpt-10')
-  assert 'resuming from the checkpoints in the folder itself' in \
-      capsys.readouterr().out
-
-
-def test_a_run_started_over_has_its_checkpoints_evaluated_again(tmp_path):
-  train_dir = str(tmp_path)
-  [path] = _save_checkpoints(train_dir, [10])
-  # Step 10 of an earlier run was evaluated before this checkpoint existed.
-  evaluated = {10: os.path.getmtime(path + '.index') - 60}
-  found = cifar10_checkpoints.new_checkpoints(train_dir, evaluated, set())
-  assert found == [(10, path)]
-  evaluated[10] = time.time()  # Now this one is done.
-  assert cifar10_checkpoints.new_checkpoints(train_dir, evaluated,
-                                             set()) == []
+  assert listed_steps(train_dir) == [0, 4]
 
 
 def test_logger_prints_the_tutorial_step_line(capsys):
@@ -541,114 +425,6 @@ def test_watcher_thread_ends_with_the_context():
   with cifar10_runtime._signals_stop_training():  # pylint: disable=protected-access
     pass
   assert {t.name for t in threading.enumerate()} == before
-
-
-def _tiny_variables():
-  tf.compat.v1.train.get_or_create_global_step()
-  weight = tf.compat.v1.get_variable('w', [2])
-  return tf.compat.v1.global_variables(), weight
-
-
-def test_old_tower_named_loss_averages_map_to_the_tower_free_names():
-  with tf.Graph().as_default():
-    average = tf.compat.v1.get_variable('cross_entropy/avg', [])
-    weight = tf.compat.v1.get_variable('conv1/weights', [2])
-    names = {'tower_0/cross_entropy/avg', 'tower_1/cross_entropy/avg',
-             'tower_10/cross_entropy/avg', 'conv1/weights'}
-    mapping = cifar10_checkpoints.restore_map(names, [average, weight])
-  assert mapping == {'tower_10/cross_entropy/avg': average,
-                     'conv1/weights': weight}
-
-
-def _damage(path, kind):
-  if kind == 'index':
-    target = path + '.index'
-  else:
-    target = path + '.data-00000-of-00001'
-  with open(target, 'rb') as f:
-    data = f.read()
-  with open(target, 'wb') as f:
-    f.write(data[:len(data) // 2])
-
-
-@pytest.mark.parametrize('kind', ['index', 'data'])
-def test_truncated_checkpoint_is_named_and_nothing_changes(tmp_path, kind):
-  train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5, 10])
-  _damage(paths[1], kind)
-  before = sorted(os.listdir(train_dir))
-  with tf.Graph().as_default():
-    variables, _ = _tiny_variables()
-    with pytest.raises(cifar10_checkpoints.CheckpointError) as info:
-      cifar10_checkpoints.resume_checkpoint(train_dir, variables)
-  message = str(info.value)
-  assert message.startswith('cannot resume from %s: ' % paths[1])
-  assert 'cannot be read' in message
-  for choice in ('--fall_back_checkpoint', '--train_dir', '--fresh_start'):
-    assert choice in message
-  assert sorted(os.listdir(train_dir)) == before
-  assert list(tf.train.get_checkpoint_state(
-      train_dir).all_model_checkpoint_paths) == paths
-
-
-def test_fall_back_resumes_from_the_newest_checkpoint_that_reads(
-    tmp_path, capsys):
-  train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5, 10, 15])
-  _damage(paths[2], 'index')
-  with tf.Graph().as_default():
-    variables, _ = _tiny_variables()
-    path, _ = cifar10_checkpoints.resume_checkpoint(train_dir, variables,
-                                                fall_back=True)
-  assert path == paths[1]
-  assert _listed(train_dir) == [5, 10]
-  assert os.path.exists(paths[2] + '.index')  # Unlisted, not deleted.
-  assert 'Skipping %s: it cannot be read' % paths[2] in capsys.readouterr().out
-
-
-def test_garbage_checkpoint_list_is_refused_unless_told_to_fall_back(
-    tmp_path):
-  train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5, 10])
-  with open(os.path.join(train_dir, 'checkpoint'), 'w') as f:
-    f.write('garbage {{{')
-  with tf.Graph().as_default():
-    variables, _ = _tiny_variables()
-    with pytest.raises(cifar10_checkpoints.CheckpointError,
-                       match=r'checkpoint, the list of checkpoints, cannot be '
-                       r'parsed.*--fresh_start'):
-      cifar10_checkpoints.resume_checkpoint(train_dir, variables)
-    path, _ = cifar10_checkpoints.resume_checkpoint(train_dir, variables,
-                                                fall_back=True)
-  assert path == paths[1]
-
-
-def test_checkpoint_of_other_shapes_is_refused(tmp_path):
-  train_dir = str(tmp_path)
-  _save_checkpoints(train_dir, [5])  # 'w' has 2 values.
-  with tf.Graph().as_default():
-    tf.compat.v1.train.get_or_create_global_step()
-    tf.compat.v1.get_variable('w', [3])
-    with pytest.raises(cifar10_checkpoints.CheckpointError,
-                       match=r'it holds w of shape \[2\] where the model has '
-                       r'\[3\]: it was written by a model of other shapes'):
-      cifar10_checkpoints.resume_checkpoint(train_dir,
-                                        tf.compat.v1.global_variables())
-
-
-def test_listed_checkpoint_whose_files_are_gone_is_not_a_fresh_start(
-    tmp_path):
-  train_dir = str(tmp_path)
-  paths = _save_checkpoints(train_dir, [5])
-  for name in os.listdir(train_dir):
-    if name.startswith('model.ckpt-5'):
-      os.remove(os.path.join(train_dir, name))
-  with tf.Graph().as_default():
-    variables, _ = _tiny_variables()
-    with pytest.raises(cifar10_checkpoints.CheckpointError,
-                       match='cannot resume from %s: its files are missing'
-                       % re.escape(paths[0])):
-      cifar10_checkpoints.resume_checkpoint(train_dir, variables)
 
 
 # When checkpoints are written.

@@ -1,6 +1,7 @@
 # Copyright 2026 The CIFAR-10 suite authors.
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
-"""Fault drills: nothing lost when things go wrong."""
+"""cifar10-train (cifar10_train.py) end to end on synthetic data: its
+lines, resuming, bad data, and what it saves when things go wrong."""
 
 import os
 import re
@@ -11,62 +12,144 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 import tensorflow as tf
 
-from helpers import QUICK, ROOT, run_script
-from helpers import (LOG_LINE, PRECISION_LINE, write_checkpoint_of_other_width,
-                     write_constant_checkpoint)
+from helpers import (ENV, LOG_LINE, PRECISION_LINE, QUICK, ROOT, Trainer,
+                     checkpoint_step_of, last_line, run_script, under_a_file)
 
 pytestmark = pytest.mark.slow
 
-ENV = dict(os.environ, PYTHONUNBUFFERED='1', TF_CPP_MIN_LOG_LEVEL='2')
+
+def test_training_prints_the_tutorial_log_line(trained):
+  _, out = trained
+  assert 'Filling queue with 1000 CIFAR images before starting to train.' in out
+  lines = LOG_LINE.findall(out)
+  assert [int(step) for step, _, _, _ in lines] == list(range(0, 200, 20))
+  first_loss = float(lines[0][1])
+  assert first_loss == pytest.approx(4.67, abs=0.05)
+  assert float(lines[-1][1]) < first_loss - 1.0
 
 
-class Trainer(object):
-  """A training script running in the background, its output in a file."""
-
-  def __init__(self, tmp_path, name, script, *args, preexec_fn=None):
-    self.log_path = str(tmp_path / (name + '.log'))
-    with open(self.log_path, 'w') as log:
-      self.proc = subprocess.Popen(
-          [sys.executable, os.path.join(ROOT, script)] + list(args),
-          cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT,
-          preexec_fn=preexec_fn)
-
-  @property
-  def output(self):
-    with open(self.log_path) as f:
-      return f.read()
-
-  def wait_for(self, pattern, timeout=180):
-    deadline = time.time() + timeout
-    while not re.search(pattern, self.output):
-      assert self.proc.poll() is None, 'exited early:\n' + self.output[-3000:]
-      assert time.time() < deadline, 'no %r in:\n%s' % (pattern,
-                                                       self.output[-3000:])
-      time.sleep(0.2)
-
-  def wait(self, timeout):
-    return self.proc.wait(timeout=timeout)
-
-  def kill(self):
-    if self.proc.poll() is None:
-      self.proc.kill()
-      self.proc.wait()
+def test_tf_data_pipeline_learns_as_the_queues_do(fake_data_root, tmp_path):
+  train_dir = str(tmp_path / 'train')
+  common = ('--fake_data', '--input_pipeline=tf_data',
+            '--data_dir=' + fake_data_root)
+  out = run_script('cifar10_train.py', *common, '--train_dir=' + train_dir,
+                   '--max_steps=200', '--log_frequency=20', *QUICK).stdout
+  losses = [float(m[1]) for m in LOG_LINE.findall(out)]
+  assert losses[0] == pytest.approx(4.67, abs=0.05)
+  assert losses[-1] < losses[0] - 1.0
+  proc = run_script('cifar10_eval.py', *common, '--run_once',
+                    '--checkpoint_dir=' + train_dir,
+                    '--eval_dir=%s' % (tmp_path / 'eval'),
+                    '--num_examples=2000')
+  assert float(PRECISION_LINE.search(proc.stdout).group(1)) >= 0.90
+  assert '2000 images from' in proc.stdout
 
 
-@pytest.fixture
-def trainers():
-  started = []
-  yield started
-  for trainer in started:
-    trainer.kill()
+def test_restart_resumes_from_the_newest_checkpoint(trained, fake_data_root,
+                                                    tmp_path):
+  train_dir = str(tmp_path / 'train')
+  shutil.copytree(trained[0], train_dir)
+  before = set(os.listdir(train_dir))
+  proc = run_script('cifar10_train.py', '--fake_data',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=230',
+                    '--log_frequency=10', *QUICK)
+  assert 'at step 200.' in proc.stdout
+  steps = [int(m[0]) for m in LOG_LINE.findall(proc.stdout)]
+  assert steps == [200, 210, 220]
+  assert tf.train.latest_checkpoint(train_dir).endswith('model.ckpt-230')
+  # Nothing was deleted: the first run's event file and checkpoint remain.
+  assert before <= set(os.listdir(train_dir))
 
 
-def _checkpoint_step(train_dir):
-  path = tf.train.latest_checkpoint(train_dir)
-  return int(tf.train.load_variable(path, 'global_step')) if path else None
+def test_train_dir_is_only_deleted_with_fresh_start(trained, fake_data_root,
+                                                    tmp_path):
+  train_dir = str(tmp_path / 'train')
+  shutil.copytree(trained[0], train_dir)
+  keep = os.path.join(train_dir, 'notes.txt')
+  with open(keep, 'w') as f:
+    f.write('mine')
+  proc = run_script('cifar10_train.py', '--fake_data',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=200', *QUICK)
+  assert 'nothing to do' in proc.stdout
+  assert os.path.exists(keep)
+
+  proc = run_script('cifar10_train.py', '--fake_data', '--fresh_start',
+                    '--data_dir=' + fake_data_root,
+                    '--train_dir=' + train_dir, '--max_steps=10',
+                    '--log_frequency=5', *QUICK)
+  assert not os.path.exists(keep)
+  assert [int(m[0]) for m in LOG_LINE.findall(proc.stdout)] == [0, 5]
+
+
+def test_train_with_missing_file_stops_before_training(small_data_dir,
+                                                       tmp_path):
+  data_dir = tmp_path / 'data'
+  shutil.copytree(small_data_dir, str(data_dir / 'cifar-10-batches-bin'))
+  os.remove(str(data_dir / 'cifar-10-batches-bin' / 'data_batch_4.bin'))
+  train_dir = tmp_path / 'train'
+  proc = run_script('cifar10_train.py', '--data_dir=%s' % data_dir,
+                    '--train_dir=%s' % train_dir, '--max_steps=5',
+                    timeout=120, check=False)
+  assert proc.returncode != 0
+  assert re.match(r'cifar10_train.py: error: data_batch_4.bin is missing '
+                  r'from .*cifar-10-batches-bin: restore it', last_line(proc))
+  assert not LOG_LINE.search(proc.stdout)
+  assert not tf.train.latest_checkpoint(str(train_dir))
+
+
+def test_train_with_empty_data_dir_and_no_network_says_how_to_fix(tmp_path):
+  proc = run_script('cifar10_train.py', '--data_dir=%s' % tmp_path,
+                    '--data_url=http://127.0.0.1:9/cifar-10-binary.tar.gz',
+                    '--train_dir=%s' % (tmp_path / 'train'), timeout=120,
+                    check=False)
+  assert proc.returncode != 0
+  assert re.match(r'cifar10_train.py: error: could not download '
+                  r'http://127.0.0.1:9/cifar-10-binary.tar.gz .*--data_url',
+                  last_line(proc))
+
+
+def test_train_with_bad_label_stops_before_training(small_data_dir, tmp_path):
+  data_dir = tmp_path / 'data'
+  shutil.copytree(small_data_dir, str(data_dir / 'cifar-10-batches-bin'))
+  with open(str(data_dir / 'cifar-10-batches-bin' / 'data_batch_1.bin'),
+            'r+b') as f:
+    f.seek(3073 * 5)
+    f.write(bytes([200]))
+  proc = run_script('cifar10_train.py', '--data_dir=%s' % data_dir,
+                    '--train_dir=%s' % (tmp_path / 'train'), timeout=120,
+                    check=False)
+  assert proc.returncode != 0
+  assert re.match(r'cifar10_train.py: error: .*data_batch_1.bin: record 5 has '
+                  r'label 200, outside 0..9', last_line(proc))
+
+
+def test_use_fp16_trains_without_nan(fake_data_root, tmp_path):
+  train_dir = str(tmp_path / 'train')
+  proc = run_script('cifar10_train.py', '--fake_data', '--use_fp16',
+                    '--data_dir=' + fake_data_root, '--train_dir=' + train_dir,
+                    # float16 kernels are slow on CPUs: a small batch.
+                    '--batch_size=16', '--max_steps=6', '--log_frequency=2',
+                    *QUICK)
+  losses = [float(m[1]) for m in LOG_LINE.findall(proc.stdout)]
+  assert len(losses) == 3 and all(np.isfinite(losses))
+  reader = tf.train.load_checkpoint(train_dir)
+  assert reader.get_variable_to_dtype_map()['conv1/weights'] == tf.float16
+
+
+def test_bad_flag_value_is_one_line_and_a_non_zero_exit(tmp_path):
+  proc = run_script('cifar10_train.py', '--batch_size=0',
+                    '--train_dir=%s' % tmp_path, timeout=120, check=False)
+  assert proc.returncode != 0
+  assert proc.stderr.strip().splitlines()[-1] == (
+      'cifar10_train.py: error: flag --batch_size=0: 0 is not a positive '
+      'integer (--help lists the flags)')
+  assert 'Traceback' not in proc.stderr
 
 
 @pytest.mark.parametrize('script,signum,extra', [
@@ -93,7 +176,7 @@ def test_signal_saves_the_current_step_and_exits(
                     % name, out, re.M)
   assert match, out[-2000:]
   assert int(match.group(2)) >= 10
-  assert _checkpoint_step(train_dir) == int(match.group(2))
+  assert checkpoint_step_of(train_dir) == int(match.group(2))
   assert 'Traceback' not in out
 
 
@@ -136,41 +219,24 @@ def test_one_trainer_per_train_dir_and_no_stale_lock(
   first.proc.send_signal(signal.SIGKILL)  # Leaves trainer.lock behind.
   first.wait(timeout=30)
   assert os.path.exists(os.path.join(train_dir, 'trainer.lock'))
-  step = _checkpoint_step(train_dir)
+  step = checkpoint_step_of(train_dir)
   third = run_script('cifar10_train.py', '--max_steps=%d' % (step + 5),
                      '--log_frequency=1', *args, timeout=180)
   assert 'Resuming from' in third.stdout and 'at step %d.' % step in (
       third.stdout)
-  assert _checkpoint_step(train_dir) == step + 5
-
-
-def _under_a_file(tmp_path):
-  blocker = tmp_path / 'a_file'
-  blocker.write_text('not a folder')
-  return str(blocker / 'sub')
+  assert checkpoint_step_of(train_dir) == step + 5
 
 
 def test_unwritable_train_dir_is_reported_before_work(tmp_path):
   proc = run_script('cifar10_train.py', '--fake_data',
                     '--data_dir=%s' % tmp_path,
-                    '--train_dir=' + _under_a_file(tmp_path),
+                    '--train_dir=' + under_a_file(tmp_path),
                     check=False, timeout=120)
   assert proc.returncode == 1
   assert re.search(r'cifar10_train.py: error: cannot create --train_dir=.*'
                    r'a_file/sub .*choose a folder you can write to',
                    proc.stderr.strip().splitlines()[-1])
   assert 'Filling queue' not in proc.stdout
-
-
-def test_unwritable_eval_dir_is_reported_before_work(tmp_path):
-  proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
-                    '--data_dir=%s' % tmp_path,
-                    '--eval_dir=' + _under_a_file(tmp_path),
-                    check=False, timeout=120)
-  assert proc.returncode == 1
-  assert re.search(r'cifar10_eval.py: error: cannot create --eval_dir=.*'
-                   r'a_file/sub .*choose a folder you can write to',
-                   proc.stderr.strip().splitlines()[-1])
 
 
 def test_data_vanishing_mid_run_stops_with_a_saved_checkpoint(
@@ -197,7 +263,7 @@ def test_data_vanishing_mid_run_stops_with_a_saved_checkpoint(
                    out.strip().splitlines()[-1])
   assert match, out[-3000:]
   # Saved when it stopped: at or after the last step it logged.
-  assert _checkpoint_step(train_dir) == int(match.group(1)) > last_logged
+  assert checkpoint_step_of(train_dir) == int(match.group(1)) > last_logged
 
 
 def test_nan_loss_names_the_step_and_keeps_the_last_good_checkpoint(
@@ -221,7 +287,7 @@ def test_nan_loss_names_the_step_and_keeps_the_last_good_checkpoint(
   assert match, proc.stderr[-2000:]
   nan_step = int(match.group(1))
   # Checkpoint N holds the weights whose loss was NaN: the one kept is older.
-  kept = _checkpoint_step(train_dir)
+  kept = checkpoint_step_of(train_dir)
   assert kept < nan_step
   assert tf.train.latest_checkpoint(train_dir) == match.group(2)
   reader = tf.train.load_checkpoint(train_dir)
@@ -242,7 +308,7 @@ def test_failed_checkpoint_write_leaves_the_previous_one_usable(
   args = ('--fake_data', '--data_dir=' + fake_data_root,
           '--train_dir=' + train_dir, '--batch_size=32') + QUICK
   run_script('cifar10_train.py', '--max_steps=5', *args)
-  assert _checkpoint_step(train_dir) == 5
+  assert checkpoint_step_of(train_dir) == 5
   proc = subprocess.run(
       [sys.executable, os.path.join(ROOT, 'cifar10_train.py'),
        '--max_steps=50'] + list(args),
@@ -256,92 +322,10 @@ def test_failed_checkpoint_write_leaves_the_previous_one_usable(
                       proc.stderr[-2000:])
   assert 'Traceback' not in proc.stderr
   # The previous checkpoint still restores and evaluates.
-  assert _checkpoint_step(train_dir) == 5
+  assert checkpoint_step_of(train_dir) == 5
   proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
                     '--data_dir=' + fake_data_root,
                     '--checkpoint_dir=' + train_dir,
                     '--eval_dir=%s' % (tmp_path / 'eval'),
                     '--num_examples=200')
   assert PRECISION_LINE.search(proc.stdout)
-
-
-def test_polling_eval_skips_a_rotated_checkpoint_and_goes_on(
-    fake_data_root, tmp_path):
-  train_dir = str(tmp_path / 'train')
-  for step in (100, 200, 300):
-    write_constant_checkpoint(train_dir, step, raw_class=0, shadow_class=1)
-  # As one trainer's saver lists them, newest last.
-  tf.compat.v1.train.update_checkpoint_state(
-      train_dir, 'model.ckpt-300',
-      all_model_checkpoint_paths=['model.ckpt-100', 'model.ckpt-200',
-                                  'model.ckpt-300'])
-  # Rotated away after being listed: the files go, the listing stays.
-  for name in os.listdir(train_dir):
-    if name.startswith('model.ckpt-200.'):
-      os.remove(os.path.join(train_dir, name))
-  log_path = str(tmp_path / 'eval.log')
-  with open(log_path, 'w') as log:
-    evaluator = subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, 'cifar10_eval.py'), '--fake_data',
-         '--data_dir=' + fake_data_root, '--checkpoint_dir=' + train_dir,
-         '--eval_dir=%s' % (tmp_path / 'eval'), '--eval_interval_secs=1',
-         '--num_examples=100'],
-        cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT)
-  try:
-    deadline = time.time() + 120
-    while len(PRECISION_LINE.findall(open(log_path).read())) < 2:
-      assert evaluator.poll() is None and time.time() < deadline
-      time.sleep(0.5)
-    time.sleep(3)
-    assert evaluator.poll() is None  # Still polling: it did not crash.
-  finally:
-    evaluator.kill()
-    evaluator.wait()
-  out = open(log_path).read()
-  assert re.findall(r'images from .*, step (\d+)', out) == ['100', '300']
-  assert len(re.findall(r'model\.ckpt-200 was removed before it could be '
-                        r'evaluated; skipping it', out)) == 1
-  assert 'Traceback' not in out
-
-
-def test_evaluator_refuses_misfit_weights_skips_them_and_restarts_cleanly(
-    fake_data_root, tmp_path, trainers):
-  train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
-  os.makedirs(train_dir)
-  # As after an edit of inference(): local3 of 100 units, not 384.
-  write_checkpoint_of_other_width(train_dir, local3_units=100)
-  args = ('--fake_data', '--data_dir=' + fake_data_root,
-          '--checkpoint_dir=' + train_dir, '--eval_dir=' + eval_dir,
-          '--num_examples=200')
-  proc = run_script('cifar10_eval.py', '--run_once', *args, check=False)
-  assert proc.returncode == 1
-  assert re.match(r'cifar10_eval.py: error: cannot evaluate .*model\.ckpt-7: '
-                  r'it holds local3/\S+ of shape \[\d+(, \d+)?\] where the '
-                  r'model has', proc.stderr.strip().splitlines()[-1])
-  assert not PRECISION_LINE.search(proc.stdout)
-  assert 'Traceback' not in proc.stderr
-
-  polling = ('--eval_interval_secs=1',) + args
-  evaluator = Trainer(tmp_path, 'eval', 'cifar10_eval.py', *polling)
-  trainers.append(evaluator)
-  evaluator.wait_for(r'cannot evaluate .*model\.ckpt-7: .*; skipping it\.')
-  write_constant_checkpoint(train_dir, 20, raw_class=0, shadow_class=1)
-  evaluator.wait_for(r'precision @ 1 = \d')
-  assert 'model.ckpt-20, step 20' in evaluator.output
-
-  second = run_script('cifar10_eval.py', *polling, check=False, timeout=120)
-  assert second.returncode == 1
-  assert re.search(r'error: --eval_dir=.* is in use by another evaluator',
-                   second.stderr)
-
-  evaluator.proc.send_signal(signal.SIGTERM)
-  assert evaluator.wait(timeout=30) == 128 + signal.SIGTERM
-  assert 'Stopped by SIGTERM.' in evaluator.output
-  assert 'Traceback' not in evaluator.output
-
-  # Restarted, it goes on after step 20 instead of evaluating it again.
-  again = Trainer(tmp_path, 'again', 'cifar10_eval.py', *polling)
-  trainers.append(again)
-  again.wait_for(r'waiting for a new checkpoint')
-  time.sleep(3)
-  assert not PRECISION_LINE.search(again.output)
