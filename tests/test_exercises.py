@@ -237,3 +237,16 @@ def test_run_reads_the_figures_from_the_suites_lines():
   assert summary['notes'] == ['Note: 2 towers, 0 GPUs: all towers run on '
                               'the CPU.']
   assert run.median_rate(summary['steps'], skip=20) == (1025.7, 0.125)
+
+
+def test_run_reads_the_loss_tensorboard_shows_before_each_step(tmp_path):
+  tf = pytest.importorskip('tensorflow')
+  run = load_script('run')
+  with tf.compat.v1.summary.FileWriter(str(tmp_path)) as writer:
+    for step, value in ((1, 2.3), (101, 1.9), (201, 1.5)):
+      summary = tf.compat.v1.Summary()
+      summary.value.add(tag='cross_entropy', simple_value=value)
+      summary.value.add(tag='total_loss', simple_value=9.0)
+      writer.add_summary(summary, step)
+  assert run.cross_entropy(str(tmp_path), [150, 201, 1000]) == {
+      150: 1.9, 201: 1.5, 1000: 1.5}

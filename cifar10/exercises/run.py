@@ -127,6 +127,20 @@ def evaluate(code, checkpoint, eval_dir):
   sys.exit('no precision line from cifar10_eval.py for ' + checkpoint)
 
 
+def cross_entropy(train_dir, steps):
+  """TensorBoard's `cross_entropy` (the loss's moving average) at the last
+  summary at or before each of `steps`: {step: value}."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  points = {}
+  for path in glob.glob(os.path.join(train_dir, 'events.out.tfevents.*')):
+    for event in tf.compat.v1.train.summary_iterator(path):
+      for value in event.summary.value:
+        if value.tag == 'cross_entropy':
+          points[event.step] = value.simple_value
+  return {n: round(points[max(s for s in points if s <= n)], 3)
+          for n in steps if any(s <= n for s in points)}
+
+
 def parameter_count(checkpoint):
   """Weights and biases in a checkpoint, moving averages left out."""
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
@@ -161,19 +175,24 @@ def precision_part(args, data):
   def trained(name, patch, max_steps, at=()):
     # Measured once: a second call of run.py reads the figures back.
     done = os.path.join(work, name, 'figures.json')
+    train_dir = os.path.join(work, name, 'train')
+    steps_evaluated = sorted(set(at) | {max_steps})
     if os.path.exists(done):
       with open(done) as f:
-        return json.load(f)
-    code = stock if patch is None else suite_copy(work, name, patch)
-    # A checkpoint every short_steps, all of them kept (five at most).
-    run = train(code, os.path.join(work, name, 'train'), max_steps,
-                data + SAME_RUN + ['--save_checkpoint_steps=%d' % short])
-    figures = {
-        'precision': {n: evaluate(code, checkpoints(name, n),
-                                  os.path.join(work, name, 'eval'))
-                      for n in sorted(set(at) | {max_steps})},
-        'last_loss': run['steps'][-1][:2] if run['steps'] else None,
-        'parameters': parameter_count(checkpoints(name, max_steps))}
+        figures = json.load(f)
+    else:
+      code = stock if patch is None else suite_copy(work, name, patch)
+      # A checkpoint every short_steps, all of them kept (five at most).
+      run = train(code, train_dir, max_steps,
+                  data + SAME_RUN + ['--save_checkpoint_steps=%d' % short])
+      figures = {
+          'precision': {n: evaluate(code, checkpoints(name, n),
+                                    os.path.join(work, name, 'eval'))
+                        for n in steps_evaluated},
+          'last_loss': run['steps'][-1][:2] if run['steps'] else None,
+          'parameters': parameter_count(checkpoints(name, max_steps))}
+    if 'cross_entropy' not in figures:
+      figures['cross_entropy'] = cross_entropy(train_dir, steps_evaluated)
     with open(done, 'w') as f:
       json.dump(figures, f)
     return figures
