@@ -127,10 +127,18 @@ def evaluate(code, checkpoint, eval_dir):
   sys.exit('no precision line from cifar10_eval.py for ' + checkpoint)
 
 
+def _tensorflow():
+  """TensorFlow, loaded as the suite's commands load it: quietly."""
+  if SUITE not in sys.path:
+    sys.path.insert(0, SUITE)
+  import cifar10_prepare  # pylint: disable=g-import-not-at-top
+  return cifar10_prepare.load_tensorflow()
+
+
 def cross_entropy(train_dir, steps):
   """TensorBoard's `cross_entropy` (the loss's moving average) at the last
   summary at or before each of `steps`: {step: value}."""
-  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  tf = _tensorflow()
   points = {}
   for path in glob.glob(os.path.join(train_dir, 'events.out.tfevents.*')):
     for event in tf.compat.v1.train.summary_iterator(path):
@@ -143,7 +151,7 @@ def cross_entropy(train_dir, steps):
 
 def parameter_count(checkpoint):
   """Weights and biases in a checkpoint, moving averages left out."""
-  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  tf = _tensorflow()
   shapes = tf.train.load_checkpoint(checkpoint).get_variable_to_shape_map()
   count = 0
   for name, shape in shapes.items():
