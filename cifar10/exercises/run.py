@@ -53,15 +53,16 @@ PRECISION_LINE = re.compile(r'precision @ 1 = ([\d.]+)')
 SAME_RUN = ['--seed=1', '--deterministic']
 
 
-def suite_copy(work_dir, name, patch=None):
+def suite_copy(work_dir, name, *patches):
   """Copies the suite's modules into work_dir/name/code, then applies
-  `patch` (a file of this folder) there. Returns the copy's folder."""
+  `patches` (files of this folder) there, in turn. Returns the copy's
+  folder."""
   code = os.path.join(work_dir, name, 'code')
   shutil.rmtree(code, ignore_errors=True)
   os.makedirs(code)
   for path in glob.glob(os.path.join(SUITE, 'cifar10*.py')):
     shutil.copy(path, code)
-  if patch:
+  for patch in patches:
     subprocess.run(['git', 'apply', os.path.join(HERE, patch)], cwd=code,
                    check=True)
   return code
