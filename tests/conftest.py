@@ -33,7 +33,7 @@ import cifar10_predict
 import cifar10_runtime
 import cifar10_train
 from helpers import (NUM_RECORD_PNGS, QUICK, SMALL_TEST_RECORDS,
-                     SMALL_TRAIN_RECORDS, read_records, run_script)
+                     SMALL_TRAIN_RECORDS, run_script)
 
 tf.compat.v1.disable_eager_execution()
 # Tests import every module into one process; parse the flags once, on
@@ -75,7 +75,7 @@ def trained(fake_data_root, tmp_path_factory):
 @pytest.fixture(scope='session')
 def record_pngs(fake_data_root, tmp_path_factory):
   """(paths, labels, images) of NUM_RECORD_PNGS test records saved as PNG."""
-  labels, images = read_records(
+  labels, images = cifar10_data.read_records(
       os.path.join(fake_data_root, cifar10_data.FAKE_DATA_FOLDER,
                    'test_batch.bin'), NUM_RECORD_PNGS)
   folder = tmp_path_factory.mktemp('pngs')

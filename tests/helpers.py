@@ -150,19 +150,6 @@ def write_checkpoint_of_other_width(train_dir, local3_units):
           sess, os.path.join(train_dir, 'model.ckpt'), global_step=7)
 
 
-def read_records(path, count):
-  """The first `count` records of a CIFAR-10 binary file.
-
-  Returns:
-    labels: uint8 array [count].
-    images: uint8 array [count, 32, 32, 3].
-  """
-  records = np.fromfile(path, dtype=np.uint8).reshape(
-      -1, cifar10_data.RECORD_BYTES)[:count]
-  images = records[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
-  return records[:, 0], np.ascontiguousarray(images)
-
-
 def encode_png(image):
   """PNG bytes of a uint8 array [height, width, channels]."""
   with tf.Graph().as_default(), tf.compat.v1.Session() as sess:

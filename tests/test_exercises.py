@@ -192,12 +192,6 @@ def write_svhn(folder, labels_by_split, seed=0):
   return images
 
 
-def read_records(path):
-  """(labels, images [n, 32, 32, 3]) of a CIFAR-10-format file."""
-  raw = np.fromfile(path, np.uint8).reshape(-1, 3073)
-  return raw[:, 0], raw[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
-
-
 def test_svhn_converter_turns_label_10_into_digit_0(tmp_path):
   svhn = load_script('svhn_to_records')
   images = write_svhn(str(tmp_path), {'train': [10, 1, 5, 10, 9],
@@ -205,10 +199,12 @@ def test_svhn_converter_turns_label_10_into_digit_0(tmp_path):
   data_dir = str(tmp_path / 'records')
   assert svhn.convert(str(tmp_path), data_dir) == {'train': 5, 'test': 3}
 
-  labels, pixels = read_records(os.path.join(data_dir, 'test_batch.bin'))
+  labels, pixels = cifar10_data.read_records(
+      os.path.join(data_dir, 'test_batch.bin'), 100)
   assert labels.tolist() == [3, 0, 7]  # The test file keeps SVHN's order.
   np.testing.assert_array_equal(pixels, images['test'])
-  labels, pixels = read_records(os.path.join(data_dir, 'data_batch_1.bin'))
+  labels, pixels = cifar10_data.read_records(
+      os.path.join(data_dir, 'data_batch_1.bin'), 100)
   assert sorted(labels.tolist()) == [0, 0, 1, 5, 9]
   for label, image in zip(labels, pixels):  # Shuffled, each with its own.
     match = [i for i, x in enumerate(images['train'])

@@ -21,7 +21,7 @@ import cifar10_data
 import cifar10_export
 import cifar10_predict
 from cifar10_prepare import UserError
-from helpers import (ROOT, encode_png, read_records, run_script,
+from helpers import (ROOT, encode_png, run_script,
                      write_checkpoint_of_other_width, write_constant_checkpoint,
                      write_random_checkpoint)
 
@@ -255,7 +255,7 @@ def served(trained, fake_data_root, record_pngs, tmp_path_factory):
                     '--tflite_quantize',
                     '--data_dir=%s' % tmp_path_factory.mktemp('no_data'))
   work = tmp_path_factory.mktemp('elsewhere')
-  _, pixels = read_records(
+  _, pixels = cifar10_data.read_records(
       os.path.join(fake_data_root, cifar10_data.FAKE_DATA_FOLDER,
                    'test_batch.bin'), NUM_PIXEL_IMAGES)
   np.save(str(work / 'pixels.npy'), pixels)

@@ -21,7 +21,7 @@ import cifar10_images
 import cifar10_predict
 from cifar10_prepare import UserError
 from helpers import (ROOT, write_model_checkpoint, encode_png, no_file_at,
-                     no_hang, queues_running, read_records, run_script,
+                     no_hang, queues_running, run_script,
                      write_checkpoint_of_other_width, write_constant_checkpoint,
                      write_random_checkpoint)
 
@@ -274,7 +274,7 @@ def test_save_test_images_writes_the_first_test_records_as_named_pngs(
     test_file, paths = cifar10_predict.save_test_images(
         cifar10.data_set(), str(tmp_path), 4)
   assert test_file == os.path.join(small_data_dir, 'test_batch.bin')
-  labels, images = read_records(test_file, 4)
+  labels, images = cifar10_data.read_records(test_file, 4)
   assert paths == [str(tmp_path / ('test_%04d_%s.png' % (
       i, cifar10_data.CLASS_NAMES[label]))) for i, label in enumerate(labels)]
   with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
