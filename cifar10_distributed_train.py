@@ -55,13 +55,13 @@ import cifar10_prepare
 cifar10_prepare.load_tensorflow()  # Its settings first; then it loads quietly.
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
+import contextlib
 import sys
 
 from absl import app
 import tensorflow as tf
 
 import cifar10
-import cifar10_checkpoints
 import cifar10_flags
 import cifar10_replicas
 from cifar10_replicas import error_line
@@ -213,6 +213,10 @@ def sync_train_op(cluster, task_index, data):
         variables_to_average=tf.compat.v1.trainable_variables())
     cifar10.add_variable_histograms(grads)
     step_op = opt.apply_gradients(grads, global_step=global_step)
+    # Run by the session hook; marked so that a worker that stops before its
+    # session starts (a train_dir in use) ends with its one line, not with
+    # TensorFlow's report of an op never run.
+    opt.ready_for_local_init_op.mark_used()
 
     # A local variable: every worker's start zeroes it; nothing to restore.
     worker_steps = tf.compat.v1.Variable(
@@ -273,20 +277,13 @@ def train(server, cluster, task_index, data):
         allow_soft_placement=True,
         log_device_placement=FLAGS.log_device_placement,
         device_filters=['/job:ps', worker_device])
-    # The chief holds the lock on --train_dir while it trains.
-    lock = None
+    # The chief holds --train_dir while it trains, as cifar10-train does:
+    # its lock, and a checkpoint that will restore (refused otherwise, rather
+    # than started over); the session then restores it by name.
+    held = contextlib.ExitStack()
     if is_chief:
-      lock = cifar10_runtime.prepare_train_dir(FLAGS.train_dir,
-                                               FLAGS.fresh_start)
-      try:
-        # Refuses a checkpoint that would not restore, rather than have the
-        # session start over; the session then restores it by name.
-        cifar10_checkpoints.resume_checkpoint(
-            FLAGS.train_dir, tf.compat.v1.global_variables(),
-            FLAGS.fall_back_checkpoint)
-      except cifar10_checkpoints.CheckpointError:
-        lock.close()
-        raise
+      held.enter_context(cifar10_runtime.held_train_dir(
+          FLAGS.train_dir, FLAGS.fresh_start, FLAGS.fall_back_checkpoint))
     say('Worker %d of %d at %s%s.' % (
         task_index, num_workers, cluster.task_address('worker', task_index),
         ' (chief)' if is_chief else ''))
@@ -352,8 +349,7 @@ def train(server, cluster, task_index, data):
                           'the others again.')))
     finally:
       watchdog.stop()
-      if lock is not None:
-        lock.close()
+      held.close()
   rejected = creator.rejected_steps()
   say('Worker %d stopped at global step %d after %d local steps%s%s.' % (
       task_index, step, local_steps,

@@ -17,7 +17,9 @@ their own files; this module holds what keeps those loops safe:
   traceback;
 * `nothing_to_do()`: a trainer whose checkpoint is already at --max_steps
   says so before it builds anything;
-* the train_dir's lock (one trainer at a time) and the evaluator's;
+* `held_train_dir()`: a trainer's lock on its train_dir (one trainer at a
+  time) and the checkpoint it resumes from, for every trainer; the
+  evaluator's lock;
 * `seed_graph()`: what --seed and --deterministic set;
 * `slow_settings()`: the flags that run slower on this machine than the
   defaults, named before the run starts (`say_slow_settings()`).
@@ -544,6 +546,31 @@ def nothing_to_do(train_dir, max_steps, fresh_start=False):
   return True
 
 
+@contextlib.contextmanager
+def held_train_dir(train_dir, fresh_start=False, fall_back=False):
+  """A trainer's hold on `train_dir` for the life of a `with` block.
+
+  Locks and tidies the folder (`prepare_train_dir`), then finds the
+  checkpoint to resume from (`resume_checkpoint`, which refuses one that
+  would not restore). The lock is released when the block ends, however it
+  ends, and at once if no checkpoint will do. Build the graph first.
+
+  Yields:
+    (path of the checkpoint to resume from or None, {name in it: variable}).
+
+  Raises:
+    UserError: another trainer holds the lock, or the checkpoints are
+      damaged (a CheckpointError).
+  """
+  lock = prepare_train_dir(train_dir, fresh_start)
+  try:
+    yield resume_checkpoint(train_dir, tf.compat.v1.global_variables(),
+                            fall_back)
+  finally:
+    if lock is not None:
+      lock.close()
+
+
 class TrainingRun(object):
   """One training run in a train_dir, as a context manager.
 
@@ -575,17 +602,12 @@ class TrainingRun(object):
     self._var_map = None
     self.saver = None
     self.stop_hook = None
-    self._lock = None
+    self._held = contextlib.ExitStack()
     self._failure = None
 
   def __enter__(self):
-    self._lock = prepare_train_dir(self.train_dir, self.fresh_start)
-    try:
-      self._resume_from, self._var_map = resume_checkpoint(
-          self.train_dir, tf.compat.v1.global_variables(), self.fall_back)
-    except BaseException:
-      self._release()
-      raise
+    self._resume_from, self._var_map = self._held.enter_context(
+        held_train_dir(self.train_dir, self.fresh_start, self.fall_back))
     if self._resume_from:
       self.start_step = checkpoint_step(self._resume_from)
     # The monitored session's saver, made here so that a failed step can
@@ -648,9 +670,7 @@ class TrainingRun(object):
 
   def _release(self):
     _current['stop_hook'] = None
-    if self._lock is not None:
-      self._lock.close()
-      self._lock = None
+    self._held.close()
 
   def __exit__(self, error_type, error, unused_traceback):
     self._release()

@@ -17,8 +17,11 @@ import pytest
 import tensorflow as tf
 
 import cifar10
+import cifar10_checkpoints
 import cifar10_distributed_train
+import cifar10_prepare
 import cifar10_replicas
+import cifar10_runtime
 from cifar10_checkpoints import read_scalars
 from helpers import LOG_LINE, PRECISION_LINE, QUICK, ROOT, run_script
 
@@ -108,10 +111,8 @@ def _worker_graph(small_data_dir, num_ps, num_workers, task_index):
                            num_preprocess_threads=2, batch_size=16):
     graph = tf.Graph()
     with graph.as_default():
-      _, _, opt, _ = cifar10_distributed_train.sync_train_op(
-          cluster, task_index, cifar10.data_set())
-      # Made for the session hook, which these tests do not run.
-      opt.ready_for_local_init_op.mark_used()
+      cifar10_distributed_train.sync_train_op(cluster, task_index,
+                                              cifar10.data_set())
   return graph
 
 
@@ -262,6 +263,33 @@ def test_chief_names_the_worker_that_stopped(capsys):
   assert 'worker 2' not in out.lower()
   assert out.strip().endswith('Worker 1 at 127.0.0.1:2 finished a step, at '
                               'global step 20: no longer waiting for it.')
+
+
+def test_the_chief_holds_its_train_dir_as_every_trainer_does(small_data_dir,
+                                                            tmp_path):
+  # One trainer a folder, the chief included; a checkpoint that would not
+  # restore is refused, and the lock is let go for the next try.
+  train_dir = str(tmp_path)
+  cluster = tf.train.ClusterSpec({'ps': ['ps0:2222'],
+                                  'worker': ['w0:2222', 'w1:2222']})
+  with flagsaver.flagsaver(fake_data=False, train_dir=train_dir,
+                           data_dir=os.path.dirname(small_data_dir),
+                           min_fraction_of_examples_in_queue=0.002,
+                           num_preprocess_threads=2, batch_size=16):
+    lock = cifar10_runtime.lock_train_dir(train_dir)
+    try:
+      with pytest.raises(cifar10_prepare.UserError,
+                         match=r'in use by another trainer \(pid %d '
+                         % os.getpid()):
+        cifar10_distributed_train.train(None, cluster, 0, cifar10.data_set())
+    finally:
+      lock.close()
+    with open(os.path.join(train_dir, 'checkpoint'), 'w') as f:
+      f.write('model_checkpoint_path: "model.ckpt-5"\n')
+    with pytest.raises(cifar10_checkpoints.CheckpointError,
+                       match='model.ckpt-5'):
+      cifar10_distributed_train.train(None, cluster, 0, cifar10.data_set())
+  cifar10_runtime.lock_train_dir(train_dir).close()  # Released.
 
 
 # End to end: one parameter server and two workers on 127.0.0.1.

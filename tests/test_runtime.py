@@ -87,6 +87,27 @@ def test_second_trainer_is_refused_with_the_holder_named(tmp_path):
   cifar10_runtime.lock_train_dir(str(tmp_path)).close()  # Released.
 
 
+def test_a_trainer_holds_its_train_dir_until_the_block_ends(tmp_path):
+  # What every trainer, the distributed chief among them, takes at its
+  # start: the lock and the checkpoint to resume from; a damaged one is
+  # refused and the lock let go at once, so the next try finds it free.
+  train_dir = str(tmp_path)
+  paths = save_tiny_checkpoints(train_dir, [5])
+  with tf.Graph().as_default():
+    tf.compat.v1.train.get_or_create_global_step()
+    tf.compat.v1.get_variable('w', [2])
+    with cifar10_runtime.held_train_dir(train_dir) as (path, _):
+      assert path == paths[0]
+      with pytest.raises(cifar10_prepare.UserError, match='in use by another'):
+        cifar10_runtime.lock_train_dir(train_dir)
+    cifar10_runtime.lock_train_dir(train_dir).close()  # Released.
+    os.remove(paths[0] + '.index')
+    with pytest.raises(cifar10_checkpoints.CheckpointError):
+      with cifar10_runtime.held_train_dir(train_dir):
+        pass
+  cifar10_runtime.lock_train_dir(train_dir).close()  # Released.
+
+
 @pytest.mark.parametrize('kind', ['folder', 'fifo'])
 def test_a_lock_file_that_is_no_file_is_named(tmp_path, kind):
   named = no_file_at(tmp_path / cifar10_runtime.LOCK_FILE, kind)
