@@ -56,6 +56,18 @@ tf.compat.v1.flags.DEFINE_string(
     'Folder of the data set: the downloaded tarball and the folder it '
     'unpacks to (cifar-10-batches-bin, or cifar-100-binary), or a folder '
     'that holds record files itself, such as cifar10-make-records writes.')
+tf.compat.v1.flags.DEFINE_string(
+    'data_url', None,
+    'Where the binary tarball comes from: an http(s) or file:// URL, or the '
+    'path of a local copy. Default: the data set\'s own (DATA_URL, or '
+    'CIFAR100_DATA_URL with --dataset=cifar100).')
+tf.compat.v1.flags.DEFINE_string(
+    'data_md5', None, 'MD5 digest the downloaded tarball must have. Default: '
+    'that of the data set\'s own (DATA_MD5, or CIFAR100_DATA_MD5).')
+tf.compat.v1.flags.register_validator(
+    'data_md5',
+    lambda value: value is None or bool(re.fullmatch('[0-9a-f]{32}', value)),
+    message='--data_md5 takes 32 lowercase hexadecimal digits')
 tf.compat.v1.flags.DEFINE_boolean(
     'use_fp16', False,
     'Build the whole model, variables included, in float16.')

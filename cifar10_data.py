@@ -106,19 +106,6 @@ tf.compat.v1.flags.DEFINE_boolean(
     'Train and evaluate on synthetic, learnable CIFAR-format files, written '
     'once into DATA_DIR/%s, instead of the real data set: an offline demo.'
     % FAKE_DATA_FOLDER)
-tf.compat.v1.flags.DEFINE_string(
-    'data_url', None,
-    'Where the binary tarball comes from: an http(s) or file:// URL, or the '
-    'path of a local copy. Default: the data set\'s own (cifar10.DATA_URL, or '
-    'CIFAR100_DATA_URL).')
-tf.compat.v1.flags.DEFINE_string(
-    'data_md5', None,
-    'MD5 digest the downloaded tarball must have. Default: that of the '
-    'data set\'s own tarball.')
-tf.compat.v1.flags.register_validator(
-    'data_md5',
-    lambda value: value is None or bool(re.fullmatch('[0-9a-f]{32}', value)),
-    message='--data_md5 takes 32 lowercase hexadecimal digits')
 
 
 def is_standard_folder(data_dir):
