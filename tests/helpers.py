@@ -156,6 +156,33 @@ def encode_png(image):
     return sess.run(tf.io.encode_png(image))
 
 
+# Folders of labelled images, as cifar10-make-records reads them.
+
+def _hue_image(class_index, num_classes, rng, height=40, width=48):
+  """A noisy image whose hue gives away its class."""
+  angle = 2 * np.pi * class_index / num_classes
+  hue = np.array([np.cos(angle), np.cos(angle - 2.1), np.cos(angle + 2.1)])
+  pixels = (rng.uniform(80, 170) + 45 * hue +
+            rng.normal(0, 20, size=(height, width, 3)))
+  return np.clip(np.rint(pixels), 0, 255).astype(np.uint8)
+
+
+def image_folder(root, per_class, names=('apple', 'kiwi', 'plum'), seed=0):
+  """IMAGE_DIR/<name>/<i>.png of hue-coded images; returns the folder."""
+  rng = np.random.default_rng(seed)
+  for c, name in enumerate(names):
+    os.makedirs(os.path.join(root, name), exist_ok=True)
+    for i in range(per_class):
+      with open(os.path.join(root, name, '%03d.png' % i), 'wb') as f:
+        f.write(encode_png(_hue_image(c, len(names), rng)))
+  return root
+
+
+# Class names of the CIFAR-100 files the tests write.
+FINE = ['fine_%d' % i for i in range(100)]
+COARSE = ['coarse_%d' % i for i in range(20)]
+
+
 # Download sources: tarballs built in memory, served from 127.0.0.1.
 
 def tarball(members):
@@ -298,3 +325,35 @@ def listed_steps(train_dir):
   state = tf.train.get_checkpoint_state(train_dir)
   return [cifar10_checkpoints.checkpoint_step(p)
           for p in state.all_model_checkpoint_paths] if state else []
+
+
+# Trainers run on --fake_data, and the checkpoints they write.
+
+def train_for_losses(data_root, train_dir, *flags,
+                     script='cifar10_train.py', max_steps=20):
+  """Trains on --fake_data to `max_steps`, with a checkpoint every 10
+  steps; returns (step, loss) of each step line."""
+  out = run_script(script, '--fake_data', '--data_dir=' + data_root,
+                   '--train_dir=' + str(train_dir), '--log_frequency=5',
+                   '--save_checkpoint_steps=10', '--max_steps=%d' % max_steps,
+                   *(QUICK + flags)).stdout
+  return [(int(step), loss) for step, loss, _, _ in LOG_LINE.findall(out)]
+
+
+def checkpoint_tensors(train_dir, step):
+  """{name: value} of every tensor in the checkpoint of `step`."""
+  reader = tf.train.load_checkpoint(
+      os.path.join(str(train_dir), 'model.ckpt-%d' % step))
+  return {name: reader.get_tensor(name)
+          for name in reader.get_variable_to_shape_map()}
+
+
+def assert_same_bits(train_dir, other_dir, steps):
+  """Asserts that the checkpoints of `steps` in both folders hold the same
+  tensors, bit for bit."""
+  for step in steps:
+    ours = checkpoint_tensors(train_dir, step)
+    theirs = checkpoint_tensors(other_dir, step)
+    assert sorted(ours) == sorted(theirs)
+    for name in ours:
+      assert ours[name].tobytes() == theirs[name].tobytes(), (step, name)

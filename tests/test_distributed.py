@@ -265,6 +265,18 @@ def test_chief_names_the_worker_that_stopped(capsys):
                               'global step 20: no longer waiting for it.')
 
 
+def test_the_distributed_trainer_refuses_deterministic_in_one_line(
+    monkeypatch):
+  monkeypatch.setattr('sys.argv', ['cifar10_distributed_train.py'])
+  with flagsaver.flagsaver(deterministic=True, seed=1):
+    with pytest.raises(SystemExit) as info:
+      cifar10_distributed_train.main()
+  message = info.value.code
+  assert message.startswith('cifar10_distributed_train.py: error: '
+                            '--deterministic is for cifar10-train and ')
+  assert '\n' not in message
+
+
 def test_the_chief_holds_its_train_dir_as_every_trainer_does(small_data_dir,
                                                             tmp_path):
   # One trainer a folder, the chief included; a checkpoint that would not

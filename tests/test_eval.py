@@ -1,7 +1,8 @@
 # Copyright 2026 The CIFAR-10 suite authors.
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """cifar10-eval (cifar10_eval.py) end to end on synthetic data: each image
-counted once, each checkpoint evaluated once, bad checkpoints skipped."""
+counted once, each checkpoint evaluated once, bad checkpoints skipped; and
+its report (cifar10_report.py)."""
 
 import os
 import re
@@ -15,15 +16,15 @@ import pytest
 import tensorflow as tf
 
 import cifar10_data
+import cifar10_report
 from cifar10_checkpoints import read_scalars
-from helpers import (ENV, PRECISION_LINE, QUICK, ROOT, Trainer,
+from helpers import (ENV, FINE, PRECISION_LINE, QUICK, ROOT, Trainer,
                      last_line, records_labels,
                      run_script, under_a_file, write_checkpoint_of_other_width,
                      write_constant_checkpoint)
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_training_then_eval_reaches_90_percent(trained, fake_data_root,
                                                tmp_path):
   train_dir, _ = trained
@@ -43,6 +44,7 @@ def test_training_then_eval_reaches_90_percent(trained, fake_data_root,
   assert len(read_scalars(eval_dir, 'precision_per_class/truck')) == 1
 
 
+@pytest.mark.slow
 def test_eval_counts_each_image_exactly_once_with_the_shadow_model(
     fake_data_root, tmp_path):
   train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
@@ -72,6 +74,7 @@ def test_eval_counts_each_image_exactly_once_with_the_shadow_model(
       ['0'] * 3 + [str(cats)] + ['0'] * 6), proc.stdout, re.M)
 
 
+@pytest.mark.slow
 def test_polling_eval_reports_each_new_checkpoint_once(fake_data_root,
                                                        tmp_path):
   train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
@@ -108,6 +111,7 @@ def test_polling_eval_reports_each_new_checkpoint_once(fake_data_root,
   assert [s for s, _ in read_scalars(eval_dir, 'Precision @ 1')] == [0, 20]
 
 
+@pytest.mark.slow
 def test_eval_with_empty_data_dir_says_how_to_fix(tmp_path):
   proc = run_script('cifar10_eval.py', '--data_dir=%s' % tmp_path,
                     '--run_once', '--eval_dir=%s' % (tmp_path / 'eval'),
@@ -117,6 +121,7 @@ def test_eval_with_empty_data_dir_says_how_to_fix(tmp_path):
                   r'cifar10-train once to download it', last_line(proc))
 
 
+@pytest.mark.slow
 def test_unwritable_eval_dir_is_reported_before_work(tmp_path):
   proc = run_script('cifar10_eval.py', '--fake_data', '--run_once',
                     '--data_dir=%s' % tmp_path,
@@ -128,6 +133,7 @@ def test_unwritable_eval_dir_is_reported_before_work(tmp_path):
                    proc.stderr.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_polling_eval_skips_a_rotated_checkpoint_and_goes_on(
     fake_data_root, tmp_path):
   train_dir = str(tmp_path / 'train')
@@ -167,6 +173,7 @@ def test_polling_eval_skips_a_rotated_checkpoint_and_goes_on(
   assert 'Traceback' not in out
 
 
+@pytest.mark.slow
 def test_evaluator_refuses_misfit_weights_skips_them_and_restarts_cleanly(
     fake_data_root, tmp_path, trainers):
   train_dir, eval_dir = str(tmp_path / 'train'), str(tmp_path / 'eval')
@@ -208,3 +215,13 @@ def test_evaluator_refuses_misfit_weights_skips_them_and_restarts_cleanly(
   again.wait_for(r'waiting for a new checkpoint')
   time.sleep(3)
   assert not PRECISION_LINE.search(again.output)
+
+
+# The report (cifar10_report.py).
+
+def test_a_report_of_many_classes_leaves_the_matrix_to_tensorboard():
+  matrix = np.eye(100, dtype=np.int64) * 3
+  report = cifar10_report.format_report(matrix, FINE)
+  assert 'fine_99    1.000  (3/3)' in report
+  assert report.splitlines()[-1] == (
+      'confusion matrix: 100 classes, see TensorBoard (images and text tabs)')

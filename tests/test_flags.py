@@ -157,6 +157,19 @@ def test_an_unknown_flag_ends_in_one_line():
       "cifar10_eval.py: error: Unknown command line flag 'num_exmaples'")
 
 
+def test_deterministic_needs_a_seed_in_one_line():
+  parse = cifar10_flags.parser(cifar10_train.USAGE, cifar10_train.__doc__,
+                               cifar10_train.HELP_GROUPS)
+  with flagsaver.flagsaver():
+    with pytest.raises(SystemExit) as info:
+      parse(['cifar10_train.py', '--deterministic'])
+    message = info.value.code
+    assert '\n' not in message
+    assert '--deterministic needs --seed=N' in message
+    parse(['cifar10_train.py', '--deterministic', '--seed=3'])
+    assert FLAGS.deterministic and FLAGS.seed == 3
+
+
 def _bad_path(tmp_path, kind):
   """A path of the given wrong kind; returns it."""
   path = str(tmp_path / kind)

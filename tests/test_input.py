@@ -224,6 +224,35 @@ def test_fake_data_is_deterministic_and_in_its_own_folder(tmp_path):
   assert not np.array_equal(train, test[:40])
 
 
+def _batches(data_dir, seed, pipeline, count=3):
+  """The first `count` deterministic training batches under `seed`."""
+  with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.2,
+                           num_preprocess_threads=4, input_pipeline=pipeline):
+    with tf.Graph().as_default():
+      tf.compat.v1.set_random_seed(seed)
+      batch = cifar10_input.distorted_inputs(data_dir, 16,
+                                             deterministic=True)
+      with tf.compat.v1.train.MonitoredSession() as sess:
+        return [sess.run(batch) for _ in range(count)]
+
+
+@pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
+def test_deterministic_batches_depend_on_the_seed_alone(small_data_dir,
+                                                        pipeline):
+  first = _batches(small_data_dir, 1, pipeline)
+  again = _batches(small_data_dir, 1, pipeline)
+  other = _batches(small_data_dir, 2, pipeline)
+  for (images, labels), (images_again, labels_again) in zip(first, again):
+    np.testing.assert_array_equal(images, images_again)
+    np.testing.assert_array_equal(labels, labels_again)
+  assert not np.array_equal(first[0][0], other[0][0])
+  # Shuffled: the first batch is not the start of any file.
+  file_starts = {tuple(records_labels(os.path.join(small_data_dir, name))[:16])
+                 for name in cifar10_data.TRAIN_FILES}
+  assert tuple(first[0][1]) not in file_starts
+  assert not np.array_equal(first[0][0], first[1][0])
+
+
 # Bad data stops with one clear line naming the file and the fix.
 
 def _copy_small(small_data_dir, dest):

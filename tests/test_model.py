@@ -9,6 +9,10 @@ import tensorflow as tf
 
 import cifar10
 import cifar10_fast_lrn
+import cifar10_input
+import cifar10_make_records
+import cifar10_runtime
+from helpers import image_folder, queues_running
 
 EXPECTED_VARIABLES = {
     'conv1/weights': [5, 5, 3, 64],
@@ -82,6 +86,41 @@ def test_initial_values_follow_the_tutorial():
     # Truncated at two standard deviations; the spread is 0.88 of stddev.
     assert np.abs(w).max() <= 2 * stddev
     assert 0.8 * stddev < w.std() < 0.95 * stddev
+
+
+def _initial_weights(seed, ops_before=0):
+  """{name: value} of the network's variables as a graph seeded by
+  `seed_graph(seed)` starts them, after `ops_before` other random ops."""
+  with tf.Graph().as_default():
+    cifar10_runtime.seed_graph(seed)
+    for _ in range(ops_before):
+      tf.random.uniform([1])
+    cifar10.inference(tf.zeros([1, 24, 24, 3]))
+    with tf.compat.v1.Session() as sess:
+      sess.run(tf.compat.v1.global_variables_initializer())
+      return {v.op.name: sess.run(v)
+              for v in tf.compat.v1.trainable_variables()}
+
+
+def test_a_seed_fixes_the_initial_weights_and_none_draws_anew():
+  first = _initial_weights(1)
+  for name, value in _initial_weights(1).items():
+    np.testing.assert_array_equal(value, first[name])
+  assert not np.array_equal(_initial_weights(2)['conv1/weights'],
+                            first['conv1/weights'])
+  assert not np.array_equal(_initial_weights(None)['conv1/weights'],
+                            _initial_weights(None)['conv1/weights'])
+
+
+def test_under_a_seed_each_layer_starts_alike_whatever_is_built_before_it():
+  # A layer added to inference() shifts the ids of the ops after it, from
+  # which TensorFlow would derive their seeds.
+  first = _initial_weights(1)
+  for name, value in _initial_weights(1, ops_before=3).items():
+    np.testing.assert_array_equal(value, first[name])
+  # Each weight matrix draws its own values, not a copy of another's.
+  assert not np.array_equal(first['local3/weights'][:192, :192],
+                            first['local4/weights'][:192])
 
 
 def test_weight_decay_only_on_local3_and_local4():
@@ -329,3 +368,31 @@ def test_building_the_model_reads_and_writes_no_file(tmp_path, monkeypatch):
   assert opened == []
   assert not (tmp_path / 'absent').exists()
   assert list(here.iterdir()) == []
+
+
+def test_the_model_follows_the_classes_and_files_of_the_folder(tmp_path):
+  image_dir = image_folder(str(tmp_path / 'images'), per_class=6)
+  data_dir = str(tmp_path / 'data')
+  cifar10_make_records.make_records(image_dir, data_dir, 0.5, 0,
+                                    report=lambda line: None)
+  with flagsaver.flagsaver(data_dir=data_dir, batch_size=4,
+                           min_fraction_of_examples_in_queue=0.5):
+    data = cifar10.data_set()
+    assert data == (data_dir, ('apple', 'kiwi', 'plum'), 9)
+    assert cifar10_input.epoch_size(data_dir, eval_data=True) == 9
+    with tf.Graph().as_default():
+      images, labels = cifar10.distorted_inputs(data)
+      logits = cifar10.inference(images, data.num_classes)
+      assert logits.shape.as_list() == [4, 3]
+      # The schedule counts epochs of this folder: 9 images in batches of
+      # 4, so the rate drops about int(9 / 4 * 350) = 787 steps in (with
+      # CIFAR-10's 50,000 images, 136,718).
+      step = tf.compat.v1.placeholder(tf.int64, [])
+      lr = cifar10.learning_rate(step, data.train_examples)
+      with tf.compat.v1.Session() as sess:
+        assert sess.run(lr, {step: 780}) == pytest.approx(0.1)
+        assert sess.run(lr, {step: 800}) == pytest.approx(0.01)
+        sess.run(tf.compat.v1.global_variables_initializer())
+        with queues_running(sess):
+          batch = sess.run(labels)
+  assert set(batch.tolist()) <= {0, 1, 2}

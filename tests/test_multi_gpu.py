@@ -13,7 +13,8 @@ import tensorflow as tf
 import cifar10
 import cifar10_multi_gpu_train
 from cifar10_checkpoints import read_scalars
-from helpers import LOG_LINE, PRECISION_LINE, QUICK, run_script
+from helpers import (LOG_LINE, PRECISION_LINE, QUICK, assert_same_bits,
+                     run_script, train_for_losses)
 
 
 def _tower_grads(images_value, labels_value, num_towers, initial=None):
@@ -235,3 +236,15 @@ def test_a_checkpoint_resumes_in_either_trainer_with_any_tower_count(
       copy, 'model.ckpt-50') in out
   assert tf.train.latest_checkpoint(copy) == os.path.join(copy,
                                                           'model.ckpt-55')
+
+
+@pytest.mark.slow
+def test_towers_repeat_bit_for_bit(fake_data_root, tmp_path):
+  script = 'cifar10_multi_gpu_train.py'
+  flags = ('--num_gpus=2', '--seed=7', '--deterministic')
+  losses = train_for_losses(fake_data_root, tmp_path / 'a', *flags,
+                            script=script)
+  again = train_for_losses(fake_data_root, tmp_path / 'b', *flags,
+                           script=script)
+  assert again == losses
+  assert_same_bits(tmp_path / 'a', tmp_path / 'b', [10, 20])

@@ -1,6 +1,6 @@
 # Copyright 2026 The CIFAR-10 suite authors.
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
-"""The real TensorBoard server shows what the tutorial shows."""
+"""The tensorboard command (and cifar10/make_figures.py) on the suite's logs."""
 
 import json
 import os

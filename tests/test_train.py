@@ -1,8 +1,10 @@
 # Copyright 2026 The CIFAR-10 suite authors.
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """cifar10-train (cifar10_train.py) end to end on synthetic data: its
-lines, resuming, bad data, and what it saves when things go wrong."""
+lines, resuming, bad data, what it saves when things go wrong, repeatable
+runs under --seed, and the speed settings."""
 
+import json
 import os
 import re
 import resource
@@ -12,16 +14,19 @@ import subprocess
 import sys
 import time
 
+from absl.testing import flagsaver
 import numpy as np
 import pytest
 import tensorflow as tf
 
+import cifar10_prepare
+import cifar10_train
 from helpers import (ENV, LOG_LINE, PRECISION_LINE, QUICK, ROOT, Trainer,
-                     checkpoint_step_of, last_line, run_script, under_a_file)
+                     assert_same_bits, checkpoint_step_of, checkpoint_tensors,
+                     last_line, run_script, train_for_losses, under_a_file)
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_training_prints_the_tutorial_log_line(trained):
   _, out = trained
   assert 'Filling queue with 1000 CIFAR images before starting to train.' in out
@@ -32,6 +37,7 @@ def test_training_prints_the_tutorial_log_line(trained):
   assert float(lines[-1][1]) < first_loss - 1.0
 
 
+@pytest.mark.slow
 def test_tf_data_pipeline_learns_as_the_queues_do(fake_data_root, tmp_path):
   train_dir = str(tmp_path / 'train')
   common = ('--fake_data', '--input_pipeline=tf_data',
@@ -49,6 +55,7 @@ def test_tf_data_pipeline_learns_as_the_queues_do(fake_data_root, tmp_path):
   assert '2000 images from' in proc.stdout
 
 
+@pytest.mark.slow
 def test_restart_resumes_from_the_newest_checkpoint(trained, fake_data_root,
                                                     tmp_path):
   train_dir = str(tmp_path / 'train')
@@ -66,6 +73,7 @@ def test_restart_resumes_from_the_newest_checkpoint(trained, fake_data_root,
   assert before <= set(os.listdir(train_dir))
 
 
+@pytest.mark.slow
 def test_train_dir_is_only_deleted_with_fresh_start(trained, fake_data_root,
                                                     tmp_path):
   train_dir = str(tmp_path / 'train')
@@ -87,6 +95,7 @@ def test_train_dir_is_only_deleted_with_fresh_start(trained, fake_data_root,
   assert [int(m[0]) for m in LOG_LINE.findall(proc.stdout)] == [0, 5]
 
 
+@pytest.mark.slow
 def test_train_with_missing_file_stops_before_training(small_data_dir,
                                                        tmp_path):
   data_dir = tmp_path / 'data'
@@ -103,6 +112,7 @@ def test_train_with_missing_file_stops_before_training(small_data_dir,
   assert not tf.train.latest_checkpoint(str(train_dir))
 
 
+@pytest.mark.slow
 def test_train_with_empty_data_dir_and_no_network_says_how_to_fix(tmp_path):
   proc = run_script('cifar10_train.py', '--data_dir=%s' % tmp_path,
                     '--data_url=http://127.0.0.1:9/cifar-10-binary.tar.gz',
@@ -114,6 +124,22 @@ def test_train_with_empty_data_dir_and_no_network_says_how_to_fix(tmp_path):
                   last_line(proc))
 
 
+def test_a_trainer_whose_download_fails_leaves_no_folder_behind(
+    tmp_path, monkeypatch):
+  monkeypatch.setattr('sys.argv', ['cifar10-train'])
+  monkeypatch.setattr(cifar10_prepare, 'FOLDERS_MADE', [])
+  with flagsaver.flagsaver(
+      train_dir=str(tmp_path / 'run' / 'train'),
+      data_dir=str(tmp_path / 'run' / 'data'),
+      data_url='http://127.0.0.1:9/cifar-10-binary.tar.gz'):
+    with pytest.raises(SystemExit) as info:
+      cifar10_train.main()
+  assert info.value.code.startswith('cifar10-train: error: could not '
+                                    'download')
+  assert os.listdir(str(tmp_path)) == []
+
+
+@pytest.mark.slow
 def test_train_with_bad_label_stops_before_training(small_data_dir, tmp_path):
   data_dir = tmp_path / 'data'
   shutil.copytree(small_data_dir, str(data_dir / 'cifar-10-batches-bin'))
@@ -129,6 +155,7 @@ def test_train_with_bad_label_stops_before_training(small_data_dir, tmp_path):
                   r'label 200, outside 0..9', last_line(proc))
 
 
+@pytest.mark.slow
 def test_use_fp16_trains_without_nan(fake_data_root, tmp_path):
   train_dir = str(tmp_path / 'train')
   proc = run_script('cifar10_train.py', '--fake_data', '--use_fp16',
@@ -142,6 +169,7 @@ def test_use_fp16_trains_without_nan(fake_data_root, tmp_path):
   assert reader.get_variable_to_dtype_map()['conv1/weights'] == tf.float16
 
 
+@pytest.mark.slow
 def test_bad_flag_value_is_one_line_and_a_non_zero_exit(tmp_path):
   proc = run_script('cifar10_train.py', '--batch_size=0',
                     '--train_dir=%s' % tmp_path, timeout=120, check=False)
@@ -152,6 +180,7 @@ def test_bad_flag_value_is_one_line_and_a_non_zero_exit(tmp_path):
   assert 'Traceback' not in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('script,signum,extra', [
     ('cifar10_train.py', signal.SIGTERM, ()),
     ('cifar10_multi_gpu_train.py', signal.SIGINT, ('--num_gpus=2',)),
@@ -180,6 +209,7 @@ def test_signal_saves_the_current_step_and_exits(
   assert 'Traceback' not in out
 
 
+@pytest.mark.slow
 def test_signal_while_the_queue_fills_stops_within_seconds(
     fake_data_root, tmp_path, trainers):
   train_dir = str(tmp_path / 'train')
@@ -199,6 +229,7 @@ def test_signal_while_the_queue_fills_stops_within_seconds(
   assert 'Stopped by SIGTERM; checkpoint saved:' in trainer.output
 
 
+@pytest.mark.slow
 def test_one_trainer_per_train_dir_and_no_stale_lock(
     fake_data_root, tmp_path, trainers):
   train_dir = str(tmp_path / 'train')
@@ -227,6 +258,7 @@ def test_one_trainer_per_train_dir_and_no_stale_lock(
   assert checkpoint_step_of(train_dir) == step + 5
 
 
+@pytest.mark.slow
 def test_unwritable_train_dir_is_reported_before_work(tmp_path):
   proc = run_script('cifar10_train.py', '--fake_data',
                     '--data_dir=%s' % tmp_path,
@@ -239,6 +271,7 @@ def test_unwritable_train_dir_is_reported_before_work(tmp_path):
   assert 'Filling queue' not in proc.stdout
 
 
+@pytest.mark.slow
 def test_data_vanishing_mid_run_stops_with_a_saved_checkpoint(
     small_data_dir, tmp_path, trainers):
   data_dir = tmp_path / 'data'
@@ -266,6 +299,7 @@ def test_data_vanishing_mid_run_stops_with_a_saved_checkpoint(
   assert checkpoint_step_of(train_dir) == int(match.group(1)) > last_logged
 
 
+@pytest.mark.slow
 def test_nan_loss_names_the_step_and_keeps_the_last_good_checkpoint(
     fake_data_root, tmp_path):
   train_dir = str(tmp_path / 'train')
@@ -302,6 +336,7 @@ def _small_files_only():
   resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
 
 
+@pytest.mark.slow
 def test_failed_checkpoint_write_leaves_the_previous_one_usable(
     fake_data_root, tmp_path):
   train_dir = str(tmp_path / 'train')
@@ -329,3 +364,97 @@ def test_failed_checkpoint_write_leaves_the_previous_one_usable(
                     '--eval_dir=%s' % (tmp_path / 'eval'),
                     '--num_examples=200')
   assert PRECISION_LINE.search(proc.stdout)
+
+
+# --seed and --deterministic: the same flags, the same bits.
+
+@pytest.mark.slow
+def test_two_deterministic_runs_write_the_same_bits_and_losses(
+    fake_data_root, tmp_path):
+  flags = ('--seed=1', '--deterministic')
+  losses = train_for_losses(fake_data_root, tmp_path / 'a', *flags)
+  assert [step for step, _ in losses] == [0, 5, 10, 15]
+  assert train_for_losses(fake_data_root, tmp_path / 'b', *flags) == losses
+  assert_same_bits(tmp_path / 'a', tmp_path / 'b', [10, 20])
+
+  train_for_losses(fake_data_root, tmp_path / 'c', '--seed=2',
+                   '--deterministic')
+  ours, theirs = (checkpoint_tensors(tmp_path / name, 20) for name in 'ac')
+  assert not np.array_equal(ours['conv1/weights'], theirs['conv1/weights'])
+
+
+@pytest.mark.slow
+def test_tf_data_repeats_bit_for_bit(fake_data_root, tmp_path):
+  flags = ('--input_pipeline=tf_data', '--seed=7', '--deterministic')
+  losses = train_for_losses(fake_data_root, tmp_path / 'a', *flags)
+  again = train_for_losses(fake_data_root, tmp_path / 'b', *flags)
+  assert again == losses
+  assert_same_bits(tmp_path / 'a', tmp_path / 'b', [10, 20])
+
+
+@pytest.mark.slow
+def test_a_resumed_deterministic_run_repeats_as_well(fake_data_root, tmp_path):
+  flags = ('--seed=1', '--deterministic')
+  train_for_losses(fake_data_root, tmp_path / 'a', *flags, max_steps=10)
+  shutil.copytree(tmp_path / 'a', tmp_path / 'b')
+  losses = train_for_losses(fake_data_root, tmp_path / 'a', *flags)
+  assert [step for step, _ in losses] == [10, 15]
+  assert train_for_losses(fake_data_root, tmp_path / 'b', *flags) == losses
+  assert_same_bits(tmp_path / 'a', tmp_path / 'b', [20])
+
+
+@pytest.mark.slow
+def test_runs_without_a_seed_start_from_different_weights(fake_data_root,
+                                                          tmp_path):
+  train_for_losses(fake_data_root, tmp_path / 'a', max_steps=1)
+  train_for_losses(fake_data_root, tmp_path / 'b', max_steps=1)
+  ours, theirs = (checkpoint_tensors(tmp_path / name, 1) for name in 'ab')
+  assert not np.array_equal(ours['conv1/weights'], theirs['conv1/weights'])
+
+
+# The speed settings change how fast the model computes, not what.
+
+# Five training steps of the tutorial's graph on a fixed batch, fixed seed.
+PROGRAM = r'''
+import json, sys
+sys.path.insert(0, %r)
+import cifar10_train  # Sets the suite's TensorFlow environment first.
+import numpy as np
+import tensorflow as tf
+import cifar10
+tf.compat.v1.flags.FLAGS(['losses'] + sys.argv[1:])
+with tf.Graph().as_default():
+  tf.compat.v1.set_random_seed(1)
+  global_step = tf.compat.v1.train.get_or_create_global_step()
+  rng = np.random.default_rng(0)
+  images = tf.constant(rng.normal(size=(32, 24, 24, 3)).astype(np.float32))
+  labels = tf.constant(rng.integers(0, 10, 32).astype(np.int32))
+  loss = cifar10.loss(cifar10.inference(images), labels)
+  train_op = cifar10.train(loss, global_step)
+  with tf.compat.v1.Session() as sess:
+    sess.run(tf.compat.v1.global_variables_initializer())
+    losses = [float(sess.run([train_op, loss])[1]) for _ in range(5)]
+print(json.dumps(losses))
+''' % ROOT
+
+
+def _losses(*flags, **env):
+  proc = subprocess.run(
+      [sys.executable, '-c', PROGRAM] + list(flags), capture_output=True,
+      text=True, timeout=300,
+      env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', **env))
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  return np.array(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.slow
+def test_first_losses_agree_with_and_without_the_speed_settings():
+  # The suite's defaults: oneDNN on, all cores, norm1 and norm2 from band
+  # products.
+  fast = _losses()
+  plain = _losses('--nofast_lrn', TF_ENABLE_ONEDNN_OPTS='0',
+                  TF_NUM_INTRAOP_THREADS='1', TF_NUM_INTEROP_THREADS='1')
+  assert fast[0] == pytest.approx(4.67, abs=0.1)
+  assert fast[-1] < fast[0]
+  # Kernel libraries round differently; the mathematics is the same.
+  np.testing.assert_allclose(fast, plain, rtol=1e-4)
