@@ -192,21 +192,13 @@ def _variable_with_weight_decay(name, shape, stddev, wd):
   return var
 
 
-class DataSet(collections.namedtuple(
-    'DataSet', ['folder', 'class_names', 'train_examples'])):
-  """The data that the flags select, as the model and the scripts need it.
-
-  Attributes:
-    folder: The folder of record files.
-    class_names: The class names, in label order.
-    train_examples: Examples in a training epoch.
-  """
-
-  @property
-  def num_classes(self):
-    """Classes, and logits: 10 for CIFAR-10, 100 or 20 for CIFAR-100
-    (--label), as many as batches.meta.txt names for your own records."""
-    return len(self.class_names)
+# The data the flags select, as a command works it out once (`data_set()`):
+# its folder of record files, the class names in label order, their number
+# (the logits: 10 for CIFAR-10, 100 or 20 for CIFAR-100, as many as
+# batches.meta.txt names for your own records), and the examples in a
+# training epoch.
+DataSet = collections.namedtuple(
+    'DataSet', ['folder', 'class_names', 'num_classes', 'train_examples'])
 
 
 def data_set():
@@ -220,7 +212,8 @@ def data_set():
   """
   folder = cifar10_data.record_folder(FLAGS.data_dir, FLAGS.dataset,
                                       FLAGS.fake_data)
-  return DataSet(folder, cifar10_data.read_class_names(folder),
+  class_names = cifar10_data.read_class_names(folder)
+  return DataSet(folder, class_names, len(class_names),
                  cifar10_input.epoch_size(folder))
 
 

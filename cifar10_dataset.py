@@ -5,8 +5,9 @@
 The same files, the same decoding and the same per-image preprocessing as
 the queues of cifar10_input.py (which passes its own functions in), a
 shuffle buffer as deep as the training queue, and an exact single pass for
-evaluation. `cifar10_input.distorted_inputs()` and `inputs()` call it; the
-queues stay the default, as in the tutorial.
+evaluation. `cifar10_input.distorted_inputs()` and `inputs()` each make one
+call to it (`training_batches`, `eval_batches`); the queues stay the
+default, as in the tutorial.
 """
 
 import warnings
@@ -116,6 +117,28 @@ def eval_dataset(filenames, fmt, batch_size, num_epochs, preprocess,
                        num_parallel_calls=num_threads, deterministic=True)
   return examples.batch(batch_size,
                         drop_remainder=num_epochs is None).prefetch(2)
+
+
+def training_batches(filenames, min_queue_examples, batch_size, distort,
+                     num_threads):
+  """The training route of --input_pipeline=tf_data: batches of
+  `training_dataset`, shuffled through a buffer as deep as the training
+  queue when its threads keep it full (the images it keeps after each
+  dequeue, plus three batches)."""
+  buffer_size = min_queue_examples + 3 * batch_size
+  print('Filling the tf.data shuffle buffer with {} images before starting '
+        'to train.'.format(buffer_size))
+  return next_batch(training_dataset(
+      filenames, cifar10_data.record_format(), batch_size, buffer_size,
+      distort, num_threads))
+
+
+def eval_batches(filenames, batch_size, num_epochs, preprocess, num_threads):
+  """The evaluation route of --input_pipeline=tf_data: batches of
+  `eval_dataset`."""
+  return next_batch(eval_dataset(filenames, cifar10_data.record_format(),
+                                 batch_size, num_epochs, preprocess,
+                                 num_threads))
 
 
 def next_batch(dataset):

@@ -246,7 +246,8 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES,
   The tutorial's pipeline reads and distorts one record at a time; by
   default the suite reads --records_per_read of them at once
   (`_batched_read`). --deterministic (`_repeatable_shuffle_batch`) and
-  --input_pipeline=tf_data (`_tf_data_training`) take routes of their own.
+  --input_pipeline=tf_data (`cifar10_dataset.training_batches`) take
+  routes of their own.
   All of them distort each image with `distort_image()`.
 
   Args:
@@ -273,8 +274,9 @@ def distorted_inputs(data_dir, batch_size, num_classes=NUM_CLASSES,
     min_queue_examples = int(epoch_size(data_dir, False, num_records) *
                              min_fraction_of_examples_in_queue)
     if FLAGS.input_pipeline == 'tf_data':
-      return _tf_data_training(filenames, min_queue_examples, batch_size,
-                               deterministic)
+      return cifar10_dataset.training_batches(
+          filenames, min_queue_examples, batch_size, distort_image,
+          1 if deterministic else preprocess_thread_count())
     if cifar10_data.is_standard_folder(data_dir):
       print('Filling queue with {} CIFAR images before starting to train. '
             'This will take a few minutes.'.format(min_queue_examples))
@@ -323,7 +325,9 @@ def inputs(eval_data, data_dir, batch_size, num_epochs=None,
 
   with tf.compat.v1.name_scope('input'):
     if FLAGS.input_pipeline == 'tf_data':
-      return _tf_data_eval(filenames, batch_size, num_epochs)
+      return cifar10_dataset.eval_batches(filenames, batch_size, num_epochs,
+                                          preprocess_for_eval,
+                                          preprocess_thread_count())
 
     filename_queue = tf.compat.v1.train.string_input_producer(
         filenames, num_epochs=num_epochs, shuffle=num_epochs is None)
@@ -354,26 +358,6 @@ def _batched_read(filename_queue, min_queue_examples, batch_size):
   return _generate_image_and_label_batch(
       images, record.label, min_queue_examples, batch_size, shuffle=True,
       enqueue_many=True)
-
-
-def _tf_data_training(filenames, min_queue_examples, batch_size,
-                      deterministic):
-  """Training batches from tf.data (--input_pipeline=tf_data), with a
-  shuffle buffer as deep as the queue when its threads keep it full: the
-  images kept after each dequeue, plus three batches."""
-  buffer_size = min_queue_examples + 3 * batch_size
-  print('Filling the tf.data shuffle buffer with {} images before starting '
-        'to train.'.format(buffer_size))
-  return cifar10_dataset.next_batch(cifar10_dataset.training_dataset(
-      filenames, cifar10_data.record_format(), batch_size, buffer_size,
-      distort_image, 1 if deterministic else preprocess_thread_count()))
-
-
-def _tf_data_eval(filenames, batch_size, num_epochs):
-  """Evaluation batches from tf.data (--input_pipeline=tf_data)."""
-  return cifar10_dataset.next_batch(cifar10_dataset.eval_dataset(
-      filenames, cifar10_data.record_format(), batch_size, num_epochs,
-      preprocess_for_eval, preprocess_thread_count()))
 
 
 def _repeatable_shuffle_batch(filename_queue, min_queue_examples,

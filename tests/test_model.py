@@ -378,7 +378,7 @@ def test_the_model_follows_the_classes_and_files_of_the_folder(tmp_path):
   with flagsaver.flagsaver(data_dir=data_dir, batch_size=4,
                            min_fraction_of_examples_in_queue=0.5):
     data = cifar10.data_set()
-    assert data == (data_dir, ('apple', 'kiwi', 'plum'), 9)
+    assert data == (data_dir, ('apple', 'kiwi', 'plum'), 3, 9)
     assert cifar10_input.epoch_size(data_dir, eval_data=True) == 9
     with tf.Graph().as_default():
       images, labels = cifar10.distorted_inputs(data)
