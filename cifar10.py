@@ -11,13 +11,14 @@ How the scripts use it:
   total_loss = loss(logits, labels)       # cross-entropy + weight decay
   train_op = train(total_loss, global_step, data.train_examples)
 
-Only the first two touch the disk: building the model reads and writes no
+The first two touch the disk, and the input functions check the record
+files before any queue reads them; building the model reads and writes no
 file, and `inference(images)` alone builds CIFAR-10's ten logits. The
-network is two convolutional layers,
-each with max pooling and local response normalization, then two fully
-connected layers and a linear layer of NUM_CLASSES logits: 1,068,298
-parameters. Its variables live on the CPU, made with `get_variable` so that
-the towers of cifar10_multi_gpu_train.py share them.
+network is two convolutional layers, each with max pooling and local
+response normalization, then two fully connected layers and a linear layer
+of NUM_CLASSES logits: 1,068,298 parameters. Its variables live on the
+CPU, made with `get_variable` so that the towers of
+cifar10_multi_gpu_train.py share them.
 """
 
 import collections
@@ -204,17 +205,25 @@ DataSet = collections.namedtuple(
 def data_set():
   """Works out the data the flags select, once, at a command's start.
 
-  With --fake_data, writes the synthetic files first (see
-  `cifar10_data.record_folder`).
+  With --fake_data, writes the synthetic files first, unless they are there.
 
   Returns:
     A DataSet.
   """
   folder = cifar10_data.record_folder(FLAGS.data_dir, FLAGS.dataset,
                                       FLAGS.fake_data)
-  class_names = cifar10_data.read_class_names(folder)
-  return DataSet(folder, class_names, len(class_names),
-                 cifar10_input.epoch_size(folder))
+  if FLAGS.fake_data:
+    cifar10_data.write_fake_data_into(FLAGS.data_dir)
+  names = cifar10_data.read_class_names(folder)
+  return DataSet(folder, names, len(names), cifar10_input.epoch_size(folder))
+
+
+def class_names():
+  """The class names of the data the flags select, in label order, as its
+  folder lists them (or the data set's own): all that cifar10-predict and
+  cifar10-export need of the data. Reads no record and writes nothing."""
+  return cifar10_data.read_class_names(cifar10_data.record_folder(
+      FLAGS.data_dir, FLAGS.dataset, FLAGS.fake_data))
 
 
 def distorted_inputs(data):
@@ -542,9 +551,12 @@ def maybe_download_and_extract():
     DataError: the download failed or does not match, or the archive is
       unsafe or lacks the data set's folder.
   """
-  folder = cifar10_data.record_folder(  # Writes --fake_data's files.
-      FLAGS.data_dir, FLAGS.dataset, FLAGS.fake_data)
-  if FLAGS.fake_data or folder == FLAGS.data_dir:
+  folder = cifar10_data.record_folder(FLAGS.data_dir, FLAGS.dataset,
+                                      FLAGS.fake_data)
+  if FLAGS.fake_data:
+    cifar10_data.write_fake_data_into(FLAGS.data_dir)
+    return
+  if folder == FLAGS.data_dir:  # Records of your own: nothing to fetch.
     return
   if FLAGS.dataset == 'cifar100':
     url, md5 = CIFAR100_DATA_URL, CIFAR100_DATA_MD5

@@ -12,7 +12,8 @@
 * `write_records` and `write_fake_data`: files in the same format, of the
   project's own, for tests, `--fake_data` and cifar10-make-records.
 * `record_folder`: which folder of --data_dir holds the records the flags
-  ask for (writing the synthetic set first for --fake_data).
+  ask for; it only works out the path (`write_fake_data_into` writes the
+  synthetic set of --fake_data).
 """
 
 import collections
@@ -270,8 +271,7 @@ def record_folder(data_dir, dataset='cifar10', fake_data=False):
   Args:
     data_dir: The --data_dir folder.
     dataset: 'cifar10' or 'cifar100' (--dataset).
-    fake_data: Whether to use the synthetic set (--fake_data), written into
-      `data_dir` first if absent.
+    fake_data: Whether to use the synthetic set (--fake_data).
 
   Returns:
     cifar-100-binary for CIFAR-100; the synthetic folder with `fake_data`;
@@ -292,15 +292,25 @@ def record_folder(data_dir, dataset='cifar10', fake_data=False):
                       'drop --dataset=cifar100' % data_dir)
     return os.path.join(data_dir, CIFAR100_FOLDER)
   if fake_data:
-    try:
-      return write_fake_data(os.path.join(data_dir, FAKE_DATA_FOLDER))
-    except (OSError, tf.errors.OpError) as e:
-      raise DataError('cannot write the synthetic data into --data_dir=%s '
-                      '(%s): point --data_dir at a folder you can write to'
-                      % (data_dir, one_line(e)))
+    return os.path.join(data_dir, FAKE_DATA_FOLDER)
   if holds_own_records(data_dir):
     return data_dir
   return os.path.join(data_dir, CIFAR10_FOLDER)
+
+
+def write_fake_data_into(data_dir):
+  """Writes the synthetic set of --fake_data into `data_dir`, unless it is
+  there already (`write_fake_data`).
+
+  Raises:
+    DataError: the folder cannot be written.
+  """
+  try:
+    write_fake_data(os.path.join(data_dir, FAKE_DATA_FOLDER))
+  except (OSError, tf.errors.OpError) as e:
+    raise DataError('cannot write the synthetic data into --data_dir=%s '
+                    '(%s): point --data_dir at a folder you can write to'
+                    % (data_dir, one_line(e)))
 
 
 def count_records(filenames):

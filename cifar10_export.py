@@ -269,7 +269,7 @@ def main(argv=None):
     version_dir(FLAGS.export_dir, FLAGS.version, FLAGS.overwrite)
     checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
-    class_names = cifar10.data_set().class_names
+    class_names = cifar10.class_names()
     target, step = export(checkpoint_path, FLAGS.export_dir, FLAGS.version,
                           class_names, tflite=FLAGS.tflite,
                           tflite_quantize=FLAGS.tflite_quantize,

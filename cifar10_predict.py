@@ -175,7 +175,7 @@ def main(argv):
           'cifar10-predict cat.jpg ship.png')
     checkpoint_path = cifar10_checkpoints.checkpoint_to_read(
         FLAGS.checkpoint_dir, FLAGS.checkpoint_path)
-    class_names = cifar10.data_set().class_names
+    class_names = cifar10.class_names()
     probabilities, step = predict(image_paths, checkpoint_path,
                                   len(class_names))
     if not FLAGS.json:

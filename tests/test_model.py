@@ -2,12 +2,15 @@
 # Licensed under the Apache License, Version 2.0 (see the LICENSE file).
 """The model of cifar10.py: variables, losses, schedule, averages, summaries."""
 
+import os
+
 from absl.testing import flagsaver
 import numpy as np
 import pytest
 import tensorflow as tf
 
 import cifar10
+import cifar10_data
 import cifar10_fast_lrn
 import cifar10_input
 import cifar10_make_records
@@ -368,6 +371,21 @@ def test_building_the_model_reads_and_writes_no_file(tmp_path, monkeypatch):
   assert opened == []
   assert not (tmp_path / 'absent').exists()
   assert list(here.iterdir()) == []
+
+
+def test_only_the_data_set_writes_the_synthetic_files(tmp_path):
+  # cifar10-predict and cifar10-export ask for the class names alone: with
+  # --fake_data they must not write the synthetic set; a trainer's
+  # data_set() does, once.
+  with flagsaver.flagsaver(data_dir=str(tmp_path), fake_data=True):
+    assert cifar10.class_names() == cifar10_data.CLASS_NAMES
+    assert list(tmp_path.iterdir()) == []
+    data = cifar10.data_set()
+  assert data.folder == str(tmp_path / cifar10_data.FAKE_DATA_FOLDER)
+  assert sorted(os.listdir(data.folder)) == sorted(
+      cifar10_data.TRAIN_FILES + cifar10_data.TEST_FILES +
+      (cifar10_data.META_FILE,))
+  assert data.class_names == cifar10_data.CLASS_NAMES
 
 
 def test_the_model_follows_the_classes_and_files_of_the_folder(tmp_path):
