@@ -40,6 +40,7 @@ import cifar10
 import cifar10_checkpoints
 import cifar10_data
 import cifar10_flags
+import cifar10_images
 import cifar10_predict
 import cifar10_runtime
 
@@ -71,26 +72,15 @@ def read_test_images(data_dir, first, count):
   if first + count > total:
     raise cifar10_prepare.UserError(
         '%s holds %d images: lower --first or --num_images' % (path, total))
-  with open(path, 'rb') as f:
-    f.seek(first * cifar10_data.RECORD_BYTES)
-    records = np.frombuffer(f.read(count * cifar10_data.RECORD_BYTES),
-                            dtype=np.uint8)
-  records = records.reshape(count, cifar10_data.RECORD_BYTES)
-  planes = records[:, cifar10_data.LABEL_BYTES:].reshape(
-      count, cifar10_data.DEPTH, cifar10_data.HEIGHT, cifar10_data.WIDTH)
-  return records[:, 0], planes.transpose(0, 2, 3, 1)
+  labels, images = cifar10_data.read_records(path, first + count,
+                                             cifar10_data.record_format())
+  return labels[first:], images[first:]
 
 
 def write_pngs(images, folder):
   """Saves each image as folder/NNN.png; returns the paths."""
-  paths = []
-  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
-    pixels = tf.compat.v1.placeholder(tf.uint8, images.shape[1:])
-    png = tf.io.encode_png(pixels)
-    for i, image in enumerate(images):
-      paths.append(os.path.join(folder, '%03d.png' % i))
-      with open(paths[-1], 'wb') as f:
-        f.write(sess.run(png, {pixels: image}))
+  paths = [os.path.join(folder, '%03d.png' % i) for i in range(len(images))]
+  cifar10_images.write_pngs(images, paths)
   return paths
 
 

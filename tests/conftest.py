@@ -26,6 +26,7 @@ import cifar10
 import cifar10_distributed_train
 import cifar10_eval
 import cifar10_export
+import cifar10_images
 import cifar10_input
 import cifar10_make_records
 import cifar10_multi_gpu_train
@@ -79,14 +80,8 @@ def record_pngs(fake_data_root, tmp_path_factory):
       os.path.join(fake_data_root, cifar10_data.FAKE_DATA_FOLDER,
                    'test_batch.bin'), NUM_RECORD_PNGS)
   folder = tmp_path_factory.mktemp('pngs')
-  paths = []
-  with tf.Graph().as_default(), tf.compat.v1.Session() as sess:
-    pixels = tf.compat.v1.placeholder(tf.uint8, [32, 32, 3])
-    png = tf.io.encode_png(pixels)
-    for i, image in enumerate(images):
-      paths.append(str(folder / ('%03d.png' % i)))
-      with open(paths[-1], 'wb') as f:
-        f.write(sess.run(png, {pixels: image}))
+  paths = [str(folder / ('%03d.png' % i)) for i in range(len(images))]
+  cifar10_images.write_pngs(images, paths)
   return paths, labels, images
 
 
