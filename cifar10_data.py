@@ -68,7 +68,13 @@ RECORD_BYTES = LABEL_BYTES + HEIGHT * WIDTH * DEPTH  # 3073
 CLASS_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
                'horse', 'ship', 'truck')
 
-TRAIN_FILES = tuple('data_batch_%d.bin' % i for i in range(1, 6))
+
+def train_file_names(count):
+  """The names of `count` training files: data_batch_1.bin onwards."""
+  return tuple('data_batch_%d.bin' % i for i in range(1, count + 1))
+
+
+TRAIN_FILES = train_file_names(5)
 TEST_FILES = ('test_batch.bin',)
 META_FILE = 'batches.meta.txt'
 
@@ -144,7 +150,7 @@ def data_files(data_dir, eval_data=False):
           for name in (tf.io.gfile.listdir(data_dir)
                        if tf.io.gfile.isdir(data_dir) else [])) if match]
       if numbers:
-        names = ['data_batch_%d.bin' % i for i in range(1, max(numbers) + 1)]
+        names = train_file_names(max(numbers))
   return [os.path.join(data_dir, name) for name in names]
 
 
@@ -363,6 +369,13 @@ FAKE_TRAIN_RECORDS_PER_FILE = 2000
 FAKE_TEST_RECORDS = 10000
 
 
+def write_class_names(folder, class_names):
+  """Writes the class names into folder/batches.meta.txt, one a line, in
+  label order: what `read_class_names` reads."""
+  with open(os.path.join(folder, META_FILE), 'w') as f:
+    f.write('\n'.join(class_names) + '\n')
+
+
 def write_records(path, labels, images):
   """Writes records in the CIFAR-10 binary format.
 
@@ -436,8 +449,7 @@ def write_fake_data(dest_dir, seed=0,
       count = test_records if name in TEST_FILES else train_records_per_file
       labels, images = fake_examples(count, seed=[seed, i])
       write_records(os.path.join(tmp_dir, name), labels, images)
-    with open(os.path.join(tmp_dir, META_FILE), 'w') as f:
-      f.write('\n'.join(CLASS_NAMES) + '\n\n')
+    write_class_names(tmp_dir, CLASS_NAMES)
     try:
       os.rename(tmp_dir, dest_dir)
     except OSError:

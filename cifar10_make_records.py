@@ -236,7 +236,7 @@ def decode_split(split, class_names, decode, report=print):
 def output_names(num_train):
   """The files a run writes: data_batch_N.bin, test_batch.bin, meta."""
   files = max(1, -(-num_train // RECORDS_PER_FILE))
-  return (['data_batch_%d.bin' % (i + 1) for i in range(files)] +
+  return (list(cifar10_data.train_file_names(files)) +
           list(cifar10_data.TEST_FILES) + [cifar10_data.META_FILE])
 
 
@@ -299,8 +299,7 @@ def write_data(data_dir, existing, class_names, train, test, seed):
                                   images[part])
     cifar10_data.write_records(
         os.path.join(staging, cifar10_data.TEST_FILES[0]), *test)
-    with open(os.path.join(staging, cifar10_data.META_FILE), 'w') as f:
-      f.write('\n'.join(class_names) + '\n')
+    cifar10_data.write_class_names(staging, class_names)
     for name in existing:
       if name.startswith('data_batch') and name not in names:
         os.remove(os.path.join(data_dir, name))
