@@ -34,7 +34,7 @@ import cifar10_predict
 import cifar10_runtime
 import cifar10_train
 from helpers import (NUM_RECORD_PNGS, QUICK, SMALL_TEST_RECORDS,
-                     SMALL_TRAIN_RECORDS, run_script)
+                     SMALL_TRAIN_RECORDS, run_script, write_random_checkpoint)
 
 tf.compat.v1.disable_eager_execution()
 # Tests import every module into one process; parse the flags once, on
@@ -69,6 +69,12 @@ def trained(fake_data_root, tmp_path_factory):
                     '--train_dir=' + train_dir, '--max_steps=200',
                     '--log_frequency=20', *QUICK)
   return train_dir, proc.stdout
+
+
+@pytest.fixture(scope='session')
+def random_checkpoint(tmp_path_factory):
+  """The path of a checkpoint of the model with random weights."""
+  return write_random_checkpoint(str(tmp_path_factory.mktemp('random')))
 
 
 # The first records of the --fake_data test file as image files, and what

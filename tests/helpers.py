@@ -357,3 +357,23 @@ def assert_same_bits(train_dir, other_dir, steps):
     assert sorted(ours) == sorted(theirs)
     for name in ours:
       assert ours[name].tobytes() == theirs[name].tobytes(), (step, name)
+
+
+def known_records(num):
+  """Records whose every byte is known: label i % 10, distinct pixels."""
+  rng = np.random.default_rng(123)
+  labels = np.arange(num) % 10
+  images = rng.integers(0, 256, size=(num, 32, 32, 3), dtype=np.uint8)
+  return labels, images
+
+
+def copy_small(small_data_dir, dest):
+  """A copy of the small data folder in `dest`, for a test to damage."""
+  os.makedirs(dest)
+  for name in os.listdir(small_data_dir):
+    with open(os.path.join(small_data_dir, name), 'rb') as f:
+      data = f.read()
+    with open(os.path.join(dest, name), 'wb') as f:
+      f.write(data)
+  return dest
+

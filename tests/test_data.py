@@ -22,8 +22,9 @@ import cifar10_flags
 import cifar10_make_records
 import cifar10_prepare
 from cifar10_prepare import UserError
-from helpers import (COARSE, FINE, image_folder, no_file_at, no_hang, publish,
-                     queues_running, serve_folder, tarball)
+from helpers import (COARSE, copy_small, FINE, image_folder, known_records,
+                     no_file_at, no_hang, publish, queues_running,
+                     records_labels, serve_folder, tarball)
 
 
 # The download: checked, atomic, confined to data_dir.
@@ -514,3 +515,61 @@ def test_extraction_refuses_what_it_must_and_stays_inside(tmp_path, entries,
   for folder, dirs, files in os.walk(str(dest)):
     for name in dirs + files:
       assert not os.path.islink(os.path.join(folder, name))
+
+
+def test_write_records_matches_the_binary_format(tmp_path):
+  labels, images = known_records(3)
+  path = str(tmp_path / 'x.bin')
+  cifar10_data.write_records(path, labels, images)
+  raw = np.fromfile(path, dtype=np.uint8).reshape(3, 3073)
+  np.testing.assert_array_equal(raw[:, 0], labels)
+  np.testing.assert_array_equal(raw[1, 1:1025], images[1, :, :, 0].ravel())
+  np.testing.assert_array_equal(raw[1, 2049:], images[1, :, :, 2].ravel())
+
+
+def test_fake_data_is_deterministic_and_in_its_own_folder(tmp_path):
+  a = cifar10_data.write_fake_data(str(tmp_path / 'a'), seed=3,
+                                    train_records_per_file=40,
+                                    test_records=50)
+  b = cifar10_data.write_fake_data(str(tmp_path / 'b'), seed=3,
+                                    train_records_per_file=40,
+                                    test_records=50)
+  for name in cifar10_data.TRAIN_FILES + cifar10_data.TEST_FILES:
+    with open(os.path.join(a, name), 'rb') as fa, \
+        open(os.path.join(b, name), 'rb') as fb:
+      assert fa.read() == fb.read()
+  assert os.path.getsize(os.path.join(a, 'data_batch_1.bin')) == 40 * 3073
+  assert os.path.getsize(os.path.join(a, 'test_batch.bin')) == 50 * 3073
+  assert cifar10_data.check_data_files(
+      cifar10_data.data_files(a, eval_data=True)) == 50
+  assert cifar10_data.read_class_names(a)[9] == 'truck'
+  # The training and test files are different draws.
+  train = records_labels(os.path.join(a, 'data_batch_1.bin'))
+  test = records_labels(os.path.join(a, 'test_batch.bin'))
+  assert not np.array_equal(train, test[:40])
+
+
+def test_missing_file_is_named(small_data_dir, tmp_path):
+  data_dir = copy_small(small_data_dir, str(tmp_path / 'd'))
+  os.remove(os.path.join(data_dir, 'data_batch_3.bin'))
+  with pytest.raises(cifar10_prepare.DataError,
+                     match=r'data_batch_3.bin is missing from .*download'):
+    cifar10_data.check_data_files(cifar10_data.data_files(data_dir))
+
+
+def test_empty_data_dir_is_named(tmp_path):
+  missing = str(tmp_path / 'cifar-10-batches-bin')
+  with pytest.raises(cifar10_prepare.DataError,
+                     match=r'no CIFAR-10 data in .*cifar-10-batches-bin'):
+    cifar10_data.check_data_files(cifar10_data.data_files(missing))
+
+
+def test_truncated_file_is_named(small_data_dir, tmp_path):
+  data_dir = copy_small(small_data_dir, str(tmp_path / 'd'))
+  path = os.path.join(data_dir, 'data_batch_2.bin')
+  with open(path, 'r+b') as f:
+    f.truncate(os.path.getsize(path) - 1000)
+  with pytest.raises(cifar10_prepare.DataError,
+                     match=r'data_batch_2.bin is 920,900 bytes, not a '
+                     r'non-zero multiple of 3,073'):
+    cifar10_data.check_data_files(cifar10_data.data_files(data_dir))

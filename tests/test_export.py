@@ -22,8 +22,7 @@ import cifar10_export
 import cifar10_predict
 from cifar10_prepare import UserError
 from helpers import (ROOT, encode_png, run_script,
-                     write_checkpoint_of_other_width, write_constant_checkpoint,
-                     write_random_checkpoint)
+                     write_checkpoint_of_other_width, write_constant_checkpoint)
 
 NAMES = cifar10_data.CLASS_NAMES
 
@@ -58,11 +57,6 @@ def _listing(folder):
 
 
 # The SavedModel, built in this process.
-
-@pytest.fixture(scope='module')
-def random_checkpoint(tmp_path_factory):
-  return write_random_checkpoint(str(tmp_path_factory.mktemp('random')))
-
 
 @pytest.fixture(scope='module')
 def exported(random_checkpoint, tmp_path_factory):

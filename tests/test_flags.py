@@ -10,6 +10,7 @@ path flags when the script starts, before any work.
 
 import os
 import re
+from types import SimpleNamespace
 
 from absl.testing import flagsaver
 import pytest
@@ -317,3 +318,20 @@ def test_tensorflow_loads_without_its_noise_before_the_command_speaks():
   for noise in cifar10_prepare.LOAD_NOISE:
     assert noise not in proc.stderr, noise
   assert proc.stderr.strip() == ''
+
+
+def _flag(value, present):
+  return SimpleNamespace(value=value, present=present)
+
+
+def test_each_trainer_saves_by_its_own_unit_unless_the_other_is_given():
+  schedule = cifar10_flags.checkpoint_schedule
+  secs, steps = _flag(600, False), _flag(1000, False)
+  assert schedule(secs, steps, 'secs') == {'save_secs': 600}
+  assert schedule(secs, steps, 'steps') == {'save_steps': 1000}
+  assert schedule(_flag(30, True), steps, 'steps') == {'save_secs': 30}
+  assert schedule(secs, _flag(50, True), 'secs') == {'save_steps': 50}
+  with pytest.raises(cifar10_prepare.UserError,
+                     match=r'--save_checkpoint_secs=30 and '
+                     r'--save_checkpoint_steps=50 were both given: give one'):
+    schedule(_flag(30, True), _flag(50, True), 'secs')

@@ -14,15 +14,8 @@ import cifar10_data
 import cifar10_dataset
 import cifar10_input
 import cifar10_prepare
-from helpers import queues_running, records_labels, SMALL_TRAIN_RECORDS
-
-
-def _known_records(num):
-  """Records whose every byte is known: label i % 10, distinct pixels."""
-  rng = np.random.default_rng(123)
-  labels = np.arange(num) % 10
-  images = rng.integers(0, 256, size=(num, 32, 32, 3), dtype=np.uint8)
-  return labels, images
+from helpers import (copy_small, known_records, queues_running, records_labels,
+                     SMALL_TRAIN_RECORDS)
 
 
 def _decode_all(path, num):
@@ -38,7 +31,7 @@ def _decode_all(path, num):
 
 
 def test_read_cifar10_decodes_label_and_every_pixel(tmp_path):
-  labels, images = _known_records(5)
+  labels, images = known_records(5)
   path = str(tmp_path / 'data_batch_1.bin')
   # Written by hand here (not with write_records) so the layout is checked
   # against the format itself: label byte, then R, G and B planes row-major.
@@ -58,7 +51,7 @@ def test_read_cifar10_decodes_label_and_every_pixel(tmp_path):
 
 
 def test_distort_image_draws_each_image_its_own_distortions():
-  image = _known_records(1)[1][0]
+  image = known_records(1)[1][0]
   with tf.Graph().as_default():
     distorted = cifar10_input.distort_image(tf.constant(image))
     assert distorted.shape == (24, 24, 3) and distorted.dtype == tf.float32
@@ -89,16 +82,6 @@ def test_editing_the_distortion_chain_changes_what_training_sees(
   assert batch.shape == (16, 24, 24, 3) and not batch.any()
 
 
-def test_write_records_matches_the_binary_format(tmp_path):
-  labels, images = _known_records(3)
-  path = str(tmp_path / 'x.bin')
-  cifar10_data.write_records(path, labels, images)
-  raw = np.fromfile(path, dtype=np.uint8).reshape(3, 3073)
-  np.testing.assert_array_equal(raw[:, 0], labels)
-  np.testing.assert_array_equal(raw[1, 1:1025], images[1, :, :, 0].ravel())
-  np.testing.assert_array_equal(raw[1, 2049:], images[1, :, :, 2].ravel())
-
-
 def _numpy_eval_image(image):
   crop = image[4:28, 4:28, :].astype(np.float64)
   adjusted_stddev = max(crop.std(), 1.0 / np.sqrt(crop.size))
@@ -107,7 +90,7 @@ def _numpy_eval_image(image):
 
 @pytest.mark.parametrize('pipeline', ['queues', 'tf_data'])
 def test_eval_image_is_standardized_central_crop(tmp_path, pipeline):
-  labels, images = _known_records(20)
+  labels, images = known_records(20)
   data_dir = str(tmp_path)
   cifar10_data.write_records(os.path.join(data_dir, 'test_batch.bin'),
                               labels, images)
@@ -202,28 +185,6 @@ def test_training_queue_holds_the_tutorial_20000_examples():
     assert len(runners[-1].enqueue_ops) == 16
 
 
-def test_fake_data_is_deterministic_and_in_its_own_folder(tmp_path):
-  a = cifar10_data.write_fake_data(str(tmp_path / 'a'), seed=3,
-                                    train_records_per_file=40,
-                                    test_records=50)
-  b = cifar10_data.write_fake_data(str(tmp_path / 'b'), seed=3,
-                                    train_records_per_file=40,
-                                    test_records=50)
-  for name in cifar10_data.TRAIN_FILES + cifar10_data.TEST_FILES:
-    with open(os.path.join(a, name), 'rb') as fa, \
-        open(os.path.join(b, name), 'rb') as fb:
-      assert fa.read() == fb.read()
-  assert os.path.getsize(os.path.join(a, 'data_batch_1.bin')) == 40 * 3073
-  assert os.path.getsize(os.path.join(a, 'test_batch.bin')) == 50 * 3073
-  assert cifar10_data.check_data_files(
-      cifar10_data.data_files(a, eval_data=True)) == 50
-  assert cifar10_data.read_class_names(a)[9] == 'truck'
-  # The training and test files are different draws.
-  train = records_labels(os.path.join(a, 'data_batch_1.bin'))
-  test = records_labels(os.path.join(a, 'test_batch.bin'))
-  assert not np.array_equal(train, test[:40])
-
-
 def _batches(data_dir, seed, pipeline, count=3):
   """The first `count` deterministic training batches under `seed`."""
   with flagsaver.flagsaver(min_fraction_of_examples_in_queue=0.2,
@@ -255,44 +216,8 @@ def test_deterministic_batches_depend_on_the_seed_alone(small_data_dir,
 
 # Bad data stops with one clear line naming the file and the fix.
 
-def _copy_small(small_data_dir, dest):
-  os.makedirs(dest)
-  for name in os.listdir(small_data_dir):
-    with open(os.path.join(small_data_dir, name), 'rb') as f:
-      data = f.read()
-    with open(os.path.join(dest, name), 'wb') as f:
-      f.write(data)
-  return dest
-
-
-def test_missing_file_is_named(small_data_dir, tmp_path):
-  data_dir = _copy_small(small_data_dir, str(tmp_path / 'd'))
-  os.remove(os.path.join(data_dir, 'data_batch_3.bin'))
-  with pytest.raises(cifar10_prepare.DataError,
-                     match=r'data_batch_3.bin is missing from .*download'):
-    cifar10_data.check_data_files(cifar10_data.data_files(data_dir))
-
-
-def test_empty_data_dir_is_named(tmp_path):
-  missing = str(tmp_path / 'cifar-10-batches-bin')
-  with pytest.raises(cifar10_prepare.DataError,
-                     match=r'no CIFAR-10 data in .*cifar-10-batches-bin'):
-    cifar10_data.check_data_files(cifar10_data.data_files(missing))
-
-
-def test_truncated_file_is_named(small_data_dir, tmp_path):
-  data_dir = _copy_small(small_data_dir, str(tmp_path / 'd'))
-  path = os.path.join(data_dir, 'data_batch_2.bin')
-  with open(path, 'r+b') as f:
-    f.truncate(os.path.getsize(path) - 1000)
-  with pytest.raises(cifar10_prepare.DataError,
-                     match=r'data_batch_2.bin is 920,900 bytes, not a '
-                     r'non-zero multiple of 3,073'):
-    cifar10_data.check_data_files(cifar10_data.data_files(data_dir))
-
-
 def test_label_out_of_range_is_named(small_data_dir, tmp_path):
-  data_dir = _copy_small(small_data_dir, str(tmp_path / 'd'))
+  data_dir = copy_small(small_data_dir, str(tmp_path / 'd'))
   path = os.path.join(data_dir, 'test_batch.bin')
   with open(path, 'r+b') as f:
     f.seek(17 * 3073)
@@ -308,7 +233,7 @@ def test_label_out_of_range_is_named(small_data_dir, tmp_path):
 def test_every_image_of_a_read_draws_its_own_distortions(
     tmp_path, records_per_read, deterministic):
   # One image, 300 times: the batch differs only by the random draws.
-  image = _known_records(1)[1][0]
+  image = known_records(1)[1][0]
   folder = tmp_path / 'cifar-10-batches-bin'
   folder.mkdir()
   for name in cifar10_data.TRAIN_FILES:
@@ -326,7 +251,7 @@ def test_every_image_of_a_read_draws_its_own_distortions(
 
 
 def test_read_cifar10_reads_many_records_as_it_reads_one(tmp_path):
-  labels, images = _known_records(7)
+  labels, images = known_records(7)
   path = str(tmp_path / 'data_batch_1.bin')
   cifar10_data.write_records(path, labels, images)
   with tf.Graph().as_default():
@@ -344,7 +269,7 @@ def test_read_cifar10_reads_many_records_as_it_reads_one(tmp_path):
 
 
 def test_tf_data_decodes_each_record_as_read_cifar10_does(tmp_path):
-  labels, images = _known_records(7)
+  labels, images = known_records(7)
   path = str(tmp_path / 'data_batch_1.bin')
   cifar10_data.write_records(path, labels, images)
   with tf.Graph().as_default():

@@ -37,11 +37,6 @@ def _noise_image(seed, height=32, width=32):
   return rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
 
 
-@pytest.fixture(scope='module')
-def random_checkpoint(tmp_path_factory):
-  return write_random_checkpoint(str(tmp_path_factory.mktemp('random')))
-
-
 # What is classified, and with which weights.
 
 def test_predict_uses_the_moving_averages_not_the_raw_weights(tmp_path):

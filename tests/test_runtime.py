@@ -12,7 +12,6 @@ import re
 import signal
 import threading
 import time
-from types import SimpleNamespace
 
 from absl.testing import flagsaver
 import pytest
@@ -21,58 +20,10 @@ import tensorflow as tf
 import cifar10
 import cifar10_checkpoints
 import cifar10_prepare
-import cifar10_flags
 import cifar10_multi_gpu_train
 import cifar10_runtime
 import cifar10_train
 from helpers import listed_steps, no_file_at, save_tiny_checkpoints
-
-
-def test_environment_defaults_keep_what_the_user_set():
-  environ = {'TF_ENABLE_ONEDNN_OPTS': '0'}
-  cifar10_prepare.configure_environment(environ)
-  assert environ == {'TF_ENABLE_ONEDNN_OPTS': '0', 'TF_CPP_MIN_LOG_LEVEL': '2'}
-
-
-# What TensorFlow 2.16 prints as it loads on a machine without a GPU, with
-# TF_CPP_MIN_LOG_LEVEL=0 (at 2, the TF-TRT line is not printed at all).
-TENSORFLOW_2_16_LOAD_LINES = [
-    '2026-12-07 01:32:39.762544: I external/local_tsl/tsl/cuda/'
-    'cudart_stub.cc:32] Could not find cuda drivers on your machine, GPU will '
-    'not be used.\n',
-    '2026-12-07 01:32:39.802304: E external/local_xla/xla/stream_executor/'
-    'cuda/cuda_fft.cc:479] Unable to register cuFFT factory: Attempting to '
-    'register factory for plugin cuFFT when one has already been '
-    'registered\n',
-    '2026-12-07 01:32:39.865753: E external/local_xla/xla/stream_executor/'
-    'cuda/cuda_dnn.cc:10575] Unable to register cuDNN factory: Attempting to '
-    'register factory for plugin cuDNN when one has already been '
-    'registered\n',
-    '2026-12-07 01:32:39.874441: E external/local_xla/xla/stream_executor/'
-    'cuda/cuda_blas.cc:1442] Unable to register cuBLAS factory: Attempting '
-    'to register factory for plugin cuBLAS when one has already been '
-    'registered\n',
-    '2026-12-07 01:32:39.905562: I tensorflow/core/platform/'
-    'cpu_feature_guard.cc:210] This TensorFlow binary is optimized to use '
-    'available CPU instructions in performance-critical operations.\n',
-    'To enable the following instructions: AVX2 FMA, in other operations, '
-    'rebuild TensorFlow with the appropriate compiler flags.\n',
-    '2026-12-07 01:32:43.929867: W tensorflow/compiler/tf2tensorrt/utils/'
-    'py_utils.cc:38] TF-TRT Warning: Could not find TensorRT\n',
-]
-
-
-def test_tensorflow_2_16s_loading_lines_are_held_back():
-  assert cifar10_prepare.load_lines_to_show(TENSORFLOW_2_16_LOAD_LINES) == []
-
-
-def test_any_other_line_of_tensorflows_loading_is_passed_on():
-  other = ('2026-12-07 01:32:40.000000: E tensorflow/core/framework/'
-           'op_kernel.cc:1] Could not load dynamic library libfoo.so\n')
-  shown = cifar10_prepare.load_lines_to_show(
-      TENSORFLOW_2_16_LOAD_LINES[:3] + [other] +
-      TENSORFLOW_2_16_LOAD_LINES[3:])
-  assert shown == [other]
 
 
 def test_second_trainer_is_refused_with_the_holder_named(tmp_path):
@@ -447,24 +398,6 @@ def test_watcher_thread_ends_with_the_context():
     pass
   assert {t.name for t in threading.enumerate()} == before
 
-
-# When checkpoints are written.
-
-def _flag(value, present):
-  return SimpleNamespace(value=value, present=present)
-
-
-def test_each_trainer_saves_by_its_own_unit_unless_the_other_is_given():
-  schedule = cifar10_flags.checkpoint_schedule
-  secs, steps = _flag(600, False), _flag(1000, False)
-  assert schedule(secs, steps, 'secs') == {'save_secs': 600}
-  assert schedule(secs, steps, 'steps') == {'save_steps': 1000}
-  assert schedule(_flag(30, True), steps, 'steps') == {'save_secs': 30}
-  assert schedule(secs, _flag(50, True), 'secs') == {'save_steps': 50}
-  with pytest.raises(cifar10_prepare.UserError,
-                     match=r'--save_checkpoint_secs=30 and '
-                     r'--save_checkpoint_steps=50 were both given: give one'):
-    schedule(_flag(30, True), _flag(50, True), 'secs')
 
 
 def test_cpu_bfloat16_support_is_read_from_the_cpu_flags(tmp_path):
