@@ -129,13 +129,17 @@ class LoggerHook(tf.compat.v1.train.SessionRunHook):
     sys.stdout.flush()
 
 
+# What to change when the loss stops being finite.
+NAN_ADVICE = ('Lower the learning rate (INITIAL_LEARNING_RATE in cifar10.py), '
+              'or check the data.')
+
+
 def nan_loss_error(step, kept):
   """The TrainingError for a loss that stopped being finite at `step`."""
   return TrainingError(
       'the loss became NaN at step %d; the last good checkpoint (%s) is '
-      'kept, and a new run resumes from it. Lower the learning rate '
-      '(INITIAL_LEARNING_RATE in cifar10.py), or check the data.'
-      % (step, kept or 'none: a new run starts over'))
+      'kept, and a new run resumes from it. %s'
+      % (step, kept or 'none: a new run starts over', NAN_ADVICE))
 
 
 class NanLossHook(tf.compat.v1.train.SessionRunHook):
@@ -499,9 +503,7 @@ def clean_exit():
       cifar10_prepare.remove_empty_folders_made()
       sys.exit('%s: error: %s' % (script, e))
     except tf.compat.v1.train.NanLossDuringTrainingError:
-      sys.exit('%s: error: the loss became NaN. Lower the learning rate '
-               '(INITIAL_LEARNING_RATE in cifar10.py), or check the data.'
-               % script)
+      sys.exit('%s: error: the loss became NaN. %s' % (script, NAN_ADVICE))
     except Interrupted as e:
       cifar10_prepare.remove_empty_folders_made()
       print('Stopped by %s.' % e)
