@@ -24,6 +24,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
+import cifar10_data
 from cifar10_prepare import check_folder_flag
 from cifar10_prepare import one_line
 from cifar10_prepare import UserError
@@ -142,12 +143,12 @@ def checkpoint_problem(path, var_map):
 def _class_count_problem(trained, here):
   """What to type when a checkpoint has `trained` logits and the data
   the flags select has `here` classes."""
-  dataset = FLAGS['dataset'].value if 'dataset' in FLAGS else None
-  if trained == 10 and dataset == 'cifar100':
+  cifar100 = cifar10_data.CIFAR100_NUM_CLASSES  # Of each --label.
+  if trained == len(cifar10_data.CLASS_NAMES) and FLAGS.dataset == 'cifar100':
     fix = 'drop --dataset=cifar100 (and --label): it is a CIFAR-10 model'
-  elif trained in (20, 100) and dataset == 'cifar10':
-    fix = 'add --dataset=cifar100%s' % (' --label=coarse' if trained == 20
-                                        else '')
+  elif trained in cifar100.values() and FLAGS.dataset == 'cifar10':
+    fix = 'add --dataset=cifar100%s' % (
+        ' --label=coarse' if trained == cifar100['coarse'] else '')
   else:
     fix = 'give the --dataset, --label and --data_dir it was trained with'
   return 'it was trained for %d classes and the data here has %d: %s' % (
