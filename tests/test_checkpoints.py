@@ -8,6 +8,7 @@ import re
 import shutil
 import time
 
+from absl.testing import flagsaver
 import pytest
 import tensorflow as tf
 
@@ -215,3 +216,19 @@ def test_listed_checkpoint_whose_files_are_gone_is_not_a_fresh_start(
                        match='cannot resume from %s: its files are missing'
                        % re.escape(paths[0])):
       cifar10_checkpoints.resume_checkpoint(train_dir, variables)
+
+
+@pytest.mark.parametrize('dataset, trained, here, fix', [
+    ('cifar10', 20, 10, 'add --dataset=cifar100 --label=coarse'),
+    ('cifar10', 100, 10, 'add --dataset=cifar100'),
+    ('cifar100', 10, 100, 'drop --dataset=cifar100 (and --label): it is a '
+     'CIFAR-10 model'),
+    ('cifar10', 3, 10, 'give the --dataset, --label and --data_dir it was '
+     'trained with'),
+])
+def test_a_model_of_another_class_count_names_the_flags_to_change(
+    dataset, trained, here, fix):
+  with flagsaver.flagsaver(dataset=dataset):
+    assert cifar10_checkpoints._class_count_problem(trained, here) == (
+        'it was trained for %d classes and the data here has %d: %s'
+        % (trained, here, fix))
